@@ -1,0 +1,163 @@
+"""Site-local dates: "September 18, 2017 10:50", "18 сентября 2017 10:50", ISO, "18.09.2017".
+
+The formats the site prints go through compiled regexes (microseconds); anything else falls back
+to dateparser (milliseconds, and a slow import, hence imported lazily). Both return tz-aware
+datetimes in Europe/Minsk and must agree on the site's formats (tests/test_extraction_helpers.py).
+Nothing here reads the clock: partial and relative dates ("September 18", "2 hours ago") are
+rejected rather than completed with today's date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+SITE_TZ = ZoneInfo("Europe/Minsk")
+
+_EN_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+# Genitive ("18 сентября") is what the site prints; nominative and short forms cost nothing.
+_RU_MONTHS = {
+    "января": 1, "январь": 1, "янв": 1, "февраля": 2, "февраль": 2, "фев": 2, "февр": 2,
+    "марта": 3, "март": 3, "мар": 3, "апреля": 4, "апрель": 4, "апр": 4, "мая": 5, "май": 5,
+    "июня": 6, "июнь": 6, "июн": 6, "июля": 7, "июль": 7, "июл": 7, "августа": 8, "август": 8,
+    "авг": 8, "сентября": 9, "сентябрь": 9, "сен": 9, "сент": 9, "октября": 10, "октябрь": 10,
+    "окт": 10, "ноября": 11, "ноябрь": 11, "ноя": 11, "нояб": 11, "декабря": 12, "декабрь": 12,
+    "дек": 12,
+}
+_MONTHS = {**_EN_MONTHS, **_RU_MONTHS}
+
+# Optional time after the date: "… 2017 10:50", "…, 10:50", "… - 10:50", "… at 10:50",
+# "… г. в 10:50", "10:50 pm". Drupal prints a glued "201710:50" when a theme drops the space.
+_TIME = (
+    r"(?:\s*(?:г(?:ода?)?\.?)?\s*(?:[,|\-–—]|at|в)?\s*"
+    r"(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+    r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?(?!\d))?"
+)
+_FLAGS = re.IGNORECASE | re.UNICODE
+_ISO = re.compile(
+    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?(?!\d)",
+    _FLAGS,
+)
+_MONTH_DAY_YEAR = re.compile(
+    r"(?<!\w)(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
+    _FLAGS,
+)
+_DAY_MONTH_YEAR = re.compile(
+    r"(?<!\w)(?P<d>\d{1,2})\s+(?P<mon>[a-zа-яё]{3,9})\.?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
+    _FLAGS,
+)
+_DOTTED = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)" + _TIME, _FLAGS)
+# Drupal's default short format is month first: "09/18/2017 - 10:50".
+_SLASHED = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?!\d)" + _TIME, _FLAGS)
+_PATTERNS = (_ISO, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _DOTTED, _SLASHED)
+
+DATEPARSER_SETTINGS = {
+    "TIMEZONE": "Europe/Minsk",
+    "TO_TIMEZONE": "Europe/Minsk",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "PREFER_DAY_OF_MONTH": "first",
+    # Complete absolute dates only: completing "September 18" would read the clock.
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["timestamp", "absolute-time"],
+}
+_FALLBACK_MAX_LEN = 120
+
+
+def _build(match: re.Match) -> datetime | None:
+    groups = match.groupdict()
+    if "mon" in groups:
+        month = _MONTHS.get(groups["mon"].casefold())
+        if month is None:
+            return None
+    elif "a" in groups:  # month/day/year unless the first number cannot be a month
+        first, second = int(groups["a"]), int(groups["b"])
+        month, groups["d"] = (second, str(first)) if first > 12 else (first, str(second))
+    else:
+        month = int(groups["m"])
+    hour = int(groups.get("H") or 0)
+    minute = int(groups.get("M") or 0)
+    second = int(groups.get("S") or 0)
+    ampm = (groups.get("ap") or "").lower()
+    if ampm and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if ampm == "p" else 0)
+    year = int(groups["y"])
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        tz = groups.get("tz")
+        if tz:
+            offset = timezone.utc if tz.upper() == "Z" else _offset(tz)
+            return datetime(year, month, int(groups["d"]), hour, minute, second, tzinfo=offset).astimezone(SITE_TZ)
+        return datetime(year, month, int(groups["d"]), hour, minute, second, tzinfo=SITE_TZ)
+    except ValueError:  # 31 February and the like
+        return None
+
+
+def _offset(text: str) -> timezone:
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+
+
+def _fast(text: str) -> tuple[int, int, datetime] | None:
+    """(start, end, value) of the earliest date in the text that the site's formats describe."""
+    best = None
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if best is not None and match.start() >= best[0]:
+                break
+            value = _build(match)
+            if value is not None:
+                best = (match.start(), match.end(), value)
+                break
+    return best
+
+
+def find_date(text: str | None) -> tuple[int, int, datetime] | None:
+    """(start, end, value) of the first site-format date inside a longer text, else None."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    try:
+        return _fast(text)
+    except Exception:  # noqa: BLE001 - never raise on page text
+        return None
+
+
+def find_date_text(text: str | None) -> str | None:
+    """The first date-looking substring of a longer text ("Posted September 18, 2017 10:50 by")."""
+    found = find_date(text)
+    return text[found[0]:found[1]].strip() if found else None
+
+
+def parse_with_dateparser(text: str, language: str | None = None) -> datetime | None:
+    """dateparser with the site's settings; the fallback, and the reference the tests compare to."""
+    import dateparser  # slow import (~0.1 s plus locale loading), paid only when needed
+
+    languages = ["ru", "en"] if language == "ru" else ["en", "ru"]
+    value = dateparser.parse(text, languages=languages, settings=DATEPARSER_SETTINGS)
+    if value is None or value.tzinfo is None:
+        return None
+    return value.astimezone(SITE_TZ)
+
+
+def parse_site_datetime(text: str | None, language: str | None = None) -> datetime | None:
+    """A tz-aware Europe/Minsk datetime from a date text, or None. Never raises."""
+    if not text:
+        return None
+    try:
+        text = " ".join(str(text).split())
+        found = _fast(text)
+        if found:
+            return found[2]
+        if len(text) > _FALLBACK_MAX_LEN or not any(ch.isdigit() for ch in text):
+            return None
+        return parse_with_dateparser(text, language)
+    except Exception:  # noqa: BLE001 - a date we cannot read is a missing date, not a crash
+        return None

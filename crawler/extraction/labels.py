@@ -1,0 +1,137 @@
+"""The visible labels of the site, English and Russian side by side.
+
+Layout variants (the /ru/ mirror, renamed blocks) are rows in these tables, not branches in the
+page objects: every matcher tries every label of a kind, whatever the page's language.
+Labels are compared case-insensitively after whitespace normalisation, so NBSP and a trailing
+colon need no extra rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+CATEGORY_STATUS = ("Category status", "Статус категории", "Статус", "Status")
+# Too common to trust inside a longer line unless followed by a colon.
+WEAK_LABELS = frozenset({"статус", "status", "фото", "photo", "image", "изображение"})
+SIMILAR_ARTICLES = (
+    "Similar articles",
+    "Similar materials",
+    "Related articles",
+    "Похожие статьи",
+    "Похожие материалы",
+    "Материалы по теме",
+)
+RECENT_TRENDS = ("Recent trends", "Latest trends", "Последние тренды")
+# Other block headings that end the previous block (the Similar block stops at any of them).
+OTHER_BLOCKS = (
+    "Comments",
+    "Комментарии",
+    "Most read",
+    "Popular",
+    "Популярное",
+    "Самое читаемое",
+    "Tags",
+    "Теги",
+    "Share",
+    "Поделиться",
+)
+BLOCK_HEADINGS = SIMILAR_ARTICLES + RECENT_TRENDS + OTHER_BLOCKS
+PHOTO_CREDIT = ("Photo credit", "Photo", "Фото", "Фотография", "Image", "Изображение")
+# "Photo by Reuters" is a credit as well as "Photo: Reuters".
+PHOTO_CREDIT_SEPARATORS = ("by",)
+# "Фото — Reuters" is as common as "Фото: Reuters" on Russian pages.
+PHOTO_CREDIT_PUNCTUATION = ":：—–-"
+READ_MORE = (
+    "Read more",
+    "Read more ›",
+    "Read more »",
+    "More",
+    "Continue reading",
+    "Подробнее",
+    "Читать далее",
+    "Читать дальше",
+    "Далее",
+)
+NEXT_PAGE = (
+    "next ›",
+    "next",
+    "next page",
+    "next »",
+    "следующая ›",
+    "следующая",
+    "следующая страница",
+    "следующая »",
+    "далее ›",
+    "вперёд",
+    "вперед",
+    "›",
+    "»",
+    "→",
+)
+
+# Status words as the icons spell them (alt text, class names, file names), by the stored word.
+# Russian adjectives change their ending with gender, so their entries are stems.
+STATUS_WORDS = {
+    "positive": ("positive", "pos", "позитив", "положит"),
+    "negative": ("negative", "neg", "негатив", "отрицат"),
+    "neutral": ("neutral", "нейтрал"),
+}
+_EXACT_ONLY = {"pos", "neg"}  # too short to be stems
+
+# Tokens that name the icon itself rather than its value: "trend-icon trend-icon--negative",
+# "status/negative.png", "icon_negative@2x.png", alt="Status: negative".
+GENERIC_TOKENS = frozenset(
+    """
+    icon icons ico status statuses state trend trends category categories cat img image images
+    pic picture photo fa fas far fal fab fa-solid glyphicon glyph svg sprite sprites badge
+    indicator marker field fields item items even odd first last label value is has js ui
+    png gif jpg jpeg webp avif bmp ico small large big lg sm xs md xl the of a an and
+    sites site default files file all themes theme assets static img media uploads public
+    inline left right pull float align middle hidden visually sr only aria true false
+    2x 3x 1x retina responsive fluid lazy lazyload lazyloaded loaded thumbnail thumb rounded
+    circle active visible block d flex fw fixed width height size
+    статус категории категория тренд иконка значок
+    """.split()
+)
+_TOKEN_SPLIT = re.compile(r"[^\w]+|_+")
+_NOT_A_WORD = re.compile(r"^(?:\d+|\d+x\d*|[0-9a-f]{6,}|x\d+)$")
+
+
+def status_tokens(raw: str | None) -> list[str]:
+    """Lower-case tokens of an icon attribute with generic words, numbers and hashes removed."""
+    if not raw:
+        return []
+    tokens = []
+    for token in _TOKEN_SPLIT.split(raw.casefold()):
+        if not token or token in GENERIC_TOKENS or _NOT_A_WORD.match(token):
+            continue
+        if token.isdigit() or len(token) == 1:
+            continue
+        tokens.append(token)
+    return tokens
+
+
+def known_status(token: str) -> str | None:
+    """The stored word for a known status token ("негативный" → "negative"), else None."""
+    for word, variants in STATUS_WORDS.items():
+        for variant in variants:
+            if token == variant or (variant not in _EXACT_ONLY and token.startswith(variant)):
+                return word
+    return None
+
+
+def status_word(raw: str | None) -> tuple[str | None, bool]:
+    """(word, known) read from one icon attribute value.
+
+    A known status token wins ("Status: негативный" → ("negative", True)); otherwise the
+    remaining tokens joined by "-" are returned as they are ("stable.png" → ("stable", False)),
+    because the site may introduce words we do not know yet.
+    """
+    tokens = status_tokens(raw)
+    for token in tokens:
+        mapped = known_status(token)
+        if mapped:
+            return mapped, True
+    if tokens:
+        return "-".join(tokens), False
+    return None, False

@@ -1,0 +1,189 @@
+"""Item pipelines, one step each: validate → deduplicate → enrich → store.
+
+Docs: https://docs.scrapy.org/en/latest/topics/item-pipeline.html
+CrawlError items pass through the first three untouched and are stored as crawl_errors rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from datetime import datetime, timezone
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from crawler.extraction.text import word_count
+from crawler.extraction.urls import canonicalize_url
+from crawler.items import ArticleItem, CrawlError
+from warehouse import Spool, Warehouse, resolve_db_path, resolve_spool_dir
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "ru")
+# The fields whose change makes a new version (similar links follow the version they came with).
+CONTENT_FIELDS = ("title", "published_at", "category_status", "photo_credit", "body")
+
+
+class InvalidItem(DropItem):
+    """A page that gave no usable article: recorded in crawl_errors."""
+
+
+class DuplicateItem(DropItem):
+    """The same article reached again in this run: only counted."""
+
+
+def _is_article(item) -> bool:
+    return isinstance(item, ArticleItem)
+
+
+class ValidatePipeline:
+    """Normalises an article item and drops it, with the reason, when it is not an article."""
+
+    def process_item(self, item):
+        if not _is_article(item):
+            return item
+        adapter = ItemAdapter(item)
+        for name in ("title", "category_status", "photo_credit", "body"):
+            value = adapter.get(name)
+            adapter[name] = value.strip() or None if isinstance(value, str) else None
+        if adapter["category_status"]:
+            adapter["category_status"] = adapter["category_status"].lower()
+        adapter["url"] = canonicalize_url(adapter["url"])
+        for link in adapter["similar_links"]:
+            link.url = canonicalize_url(link.url)
+
+        missing = [name for name in ("title", "body") if not adapter.get(name)]
+        if missing:
+            raise InvalidItem(f"no {' and no '.join(missing)} found: not an article page or a markup the extractor does not know")
+        if adapter["language"] not in LANGUAGES:
+            raise InvalidItem(f"unknown language {adapter['language']!r}")
+        published_at = adapter.get("published_at")
+        if published_at is not None and published_at.tzinfo is None:
+            raise InvalidItem("published_at has no time zone")
+        return item
+
+
+class DedupPipeline:
+    """Drops an article already seen in this run under the same canonical URL."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def process_item(self, item):
+        if not _is_article(item):
+            return item
+        url = ItemAdapter(item)["url"]
+        if url in self.seen:
+            raise DuplicateItem(f"already scraped in this run: {url}")
+        self.seen.add(url)
+        return item
+
+
+class EnrichPipeline:
+    """Adds what is derived from the content: word count and the hash that decides versions."""
+
+    def process_item(self, item):
+        if not _is_article(item):
+            return item
+        adapter = ItemAdapter(item)
+        adapter["word_count"] = word_count(adapter["body"] or "")
+        adapter["content_hash"] = content_hash(adapter)
+        return item
+
+
+def content_hash(adapter: ItemAdapter) -> str:
+    content = {name: adapter.get(name) for name in CONTENT_FIELDS}
+    if content["published_at"] is not None:
+        content["published_at"] = content["published_at"].isoformat()
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class WarehousePipeline:
+    """Spools every record to disk and loads it into DuckDB in batches.
+
+    The connection is opened per batch and closed again, so an analyst can open the file
+    between flushes; a batch sealed on disk survives a crash and is loaded by the next run.
+    """
+
+    def __init__(self, crawler, db_path, spool_dir, batch_size: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self.spool_dir = spool_dir
+        self.batch_size = batch_size
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        db_path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
+        spool_dir = resolve_spool_dir(setting=settings.get("SPOOL_DIR"), db_path=db_path)
+        return cls(crawler, db_path, spool_dir, settings.getint("WAREHOUSE_BATCH_SIZE", 500))
+
+    def open_spider(self):
+        self.warehouse = Warehouse(self.db_path)
+        self.warehouse.init(refresh=False)
+        # Batches an earlier, interrupted run left on disk go in first: nothing fetched is lost.
+        leftovers = self.warehouse.load_spool(self.spool_dir)
+        if leftovers.batches:
+            logger.info("Loaded %d batch(es) left by earlier runs: %s", leftovers.batches, leftovers.summary())
+        self.articles_changed = bool(leftovers.new or leftovers.updated)
+        self.run_id = new_run_id()
+        self.stats.set_value("warehouse/run_id", self.run_id)
+        self.stats.set_value("warehouse/path", str(self.db_path))
+        self.warehouse.start_run(self.run_id, self.crawler.spider.name, utc_now())
+        self.spool = Spool(self.spool_dir, self.run_id)
+
+    def close_spider(self):
+        self.flush()
+        self.spool.close()
+        if self.articles_changed:
+            self.warehouse.refresh()  # the similarity tables follow the articles
+
+    def process_item(self, item):
+        if isinstance(item, CrawlError):
+            self.add_error(item.url, item.kind, item.message)
+        elif _is_article(item):
+            self.spool.append_article(ItemAdapter(item).asdict(), fetched_at=utc_now())
+            if item.published_at is None:
+                self.stats.inc_value("warehouse/items_undated")
+            if self.spool.pending >= self.batch_size:
+                self.flush()
+        return item
+
+    def add_error(self, url: str, kind: str, message: str):
+        self.spool.append_error(url, kind, message, occurred_at=utc_now())
+        self.stats.inc_value("warehouse/errors")
+        self.stats.inc_value(f"warehouse/errors/{kind}")
+
+    def item_dropped(self, item, response, exception, spider=None):
+        if isinstance(exception, InvalidItem):
+            self.stats.inc_value("warehouse/items_invalid")
+            self.add_error(ItemAdapter(item).get("url") or response.url, "invalid", str(exception))
+
+    def spider_error(self, failure, response, spider=None):
+        self.add_error(response.url, "parse", f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+    def flush(self):
+        batch = self.spool.seal()
+        if batch is None:
+            return
+        result = self.warehouse.load_batch(batch)
+        os.remove(batch)
+        self.articles_changed |= bool(result.new or result.updated)
+        for name in ("new", "updated", "unchanged"):
+            self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_run_id() -> str:
+    return f"{utc_now():%Y%m%dT%H%M%S%fZ}-{os.getpid()}"

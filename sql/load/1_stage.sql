@@ -1,0 +1,68 @@
+-- Stage one spool batch: read the file with explicit column types, keep the last record per
+-- url, and classify each article against the warehouse.
+--
+-- Parameters: $batch_path (the .jsonl file), $columns (name -> DuckDB type, from
+-- warehouse/loader.py), $now (the loader's injected clock; used only when a record lacks its
+-- own timestamp).
+--
+-- Outcome of an article record:
+--   new        url not in `articles`
+--   updated    content_hash differs from the stored one, and the record was fetched no earlier
+--              than the stored version was captured (an older record loaded late, e.g. from
+--              another worker's staging batch, must not overwrite a newer version)
+--   unchanged  everything else: only last_seen_at moves
+
+create or replace temp table _load_raw as
+select *   -- `ordinality` = line number in the file, 1-based
+from read_json($batch_path, columns = $columns, format = 'newline_delimited') with ordinality;
+
+-- Article records the warehouse cannot hold: a NOT NULL column of `articles` is missing.
+create or replace temp table _load_invalid as
+select
+    url,
+    coalesce(fetched_at, $now) as seen_at,
+    concat_ws(', ',
+        case when url is null then 'url' end,
+        case when site is null then 'site' end,
+        case when language is null then 'language' end,
+        case when category is null then 'category' end,
+        case when content_hash is null then 'content_hash' end
+    ) as missing
+from _load_raw
+where record = 'article'
+  and (url is null or site is null or language is null or category is null or content_hash is null);
+
+create or replace temp table _load_articles as
+with
+
+valid as (
+    select * exclude (record)
+    from _load_raw
+    where record = 'article'
+      and url is not null and site is not null and language is not null
+      and category is not null and content_hash is not null
+),
+
+last_per_url as (
+    -- a page fetched twice in one batch: the later line wins
+    select *
+    from valid
+    qualify row_number() over (partition by url order by ordinality desc) = 1
+),
+
+classified as (
+    select
+        n.*,
+        coalesce(n.fetched_at, $now) as seen_at,
+        a.version as stored_version,
+        case
+            when a.url is null then 'new'
+            when a.content_hash <> n.content_hash
+                 and coalesce(n.fetched_at, $now) >= a.last_changed_at then 'updated'
+            else 'unchanged'
+        end as outcome
+    from last_per_url as n
+    left join articles as a on a.url = n.url
+)
+
+select * from classified;

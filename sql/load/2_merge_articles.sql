@@ -1,0 +1,39 @@
+-- Merge the staged articles (temp table _load_articles, see 1_stage.sql) into the warehouse.
+
+-- Every new or changed content becomes a version: 1 for a new url, stored + 1 for a change.
+insert into article_versions
+    (url, version, content_hash, title, published_at, category_status, photo_credit, body, captured_at)
+select
+    url, coalesce(stored_version, 0) + 1, content_hash, title, published_at, category_status,
+    photo_credit, body, seen_at
+from _load_articles
+where outcome in ('new', 'updated');
+
+insert into articles
+    (url, site, language, category, title, published_at, category_status, photo_credit, body,
+     word_count, content_hash, version, first_seen_at, last_seen_at, last_changed_at)
+select
+    url, site, language, category, title, published_at, category_status, photo_credit, body,
+    word_count, content_hash, 1, seen_at, seen_at, seen_at
+from _load_articles
+where outcome = 'new';
+
+update articles
+set title = n.title,
+    published_at = n.published_at,
+    category_status = n.category_status,
+    photo_credit = n.photo_credit,
+    body = n.body,
+    word_count = n.word_count,
+    content_hash = n.content_hash,
+    version = n.stored_version + 1,
+    last_seen_at = greatest(articles.last_seen_at, n.seen_at),
+    last_changed_at = n.seen_at
+from _load_articles as n
+where articles.url = n.url and n.outcome = 'updated';
+
+-- greatest(): a record loaded late must not move last_seen_at backwards.
+update articles
+set last_seen_at = greatest(articles.last_seen_at, n.seen_at)
+from _load_articles as n
+where articles.url = n.url and n.outcome = 'unchanged';

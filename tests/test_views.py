@@ -1,0 +1,371 @@
+"""The views of sql/views/ (and the refresh behind the term and similarity ones): given rows
+in, exact rows out, one behaviour per test (dbt unit-test style).
+
+Each test migrates a fresh in-memory database with warehouse.migrate, inserts articles and
+links, runs warehouse.similarity.refresh_similarity where the view reads refreshed tables,
+and compares whole result rows. TF-IDF cosines are recomputed here in plain Python.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter
+from datetime import date
+from itertools import count
+
+import duckdb
+import pytest
+
+from warehouse.migrate import migrate
+from warehouse.similarity import PRUNING, refresh_similarity
+
+_seq = count()
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    migrate(con)
+    yield con
+    con.close()
+
+
+def add_article(con, url, body="text", *, published_at="2017-01-15 12:00:00+03", language="en",
+                category="politics", status=None, title="Title"):
+    con.execute(
+        """
+        insert into articles (url, site, language, category, title, published_at, category_status,
+                              body, word_count, content_hash, version,
+                              first_seen_at, last_seen_at, last_changed_at)
+        values ($url, 'https://belarusinfocus.test', $language, $category, $title, $published_at,
+                $status, $body, 0, $hash, 1, now(), now(), now())
+        """,
+        {"url": url, "language": language, "category": category, "title": title,
+         "published_at": published_at, "status": status, "body": body, "hash": f"h{next(_seq)}"},
+    )
+
+
+def add_link(con, src, dst, position):
+    con.execute("insert into similar_links values ($src, $dst, NULL, $position)",
+                {"src": src, "dst": dst, "position": position})
+
+
+def rows(con, sql):
+    return con.execute(sql).fetchall()
+
+
+# ---- trend_monthly, trend_status_monthly
+
+MONTHS = [date(2017, 1, 1), date(2017, 2, 1), date(2017, 3, 1)]
+
+
+def add_trend_articles(con):
+    add_article(con, "p1", published_at="2017-01-10 10:00:00+03", category="politics", status="positive")
+    add_article(con, "p2", published_at="2017-01-20 10:00:00+03", category="politics", status="negative")
+    add_article(con, "e1", published_at="2017-01-15 10:00:00+03", category="economy", status=None)
+    # February: nothing at all. March: the two ends of the month on the Minsk clock, which
+    # are February in Los Angeles and April in Tokyo.
+    add_article(con, "e2", published_at="2017-03-01 00:30:00+03", category="economy", status="positive")
+    add_article(con, "p3", published_at="2017-03-31 23:30:00+03", category="politics", status="neutral")
+    # undated: no month, so in no trend, and its status makes no column either
+    add_article(con, "u1", published_at=None, category="economy", status="mystery")
+
+
+@pytest.mark.parametrize("session_zone", ["UTC", "America/Los_Angeles", "Asia/Tokyo", "Europe/Minsk"])
+def test_trend_monthly_fills_gaps_in_minsk_months_whatever_the_session_zone(con, session_zone):
+    add_trend_articles(con)
+    con.execute(f"set TimeZone = '{session_zone}'")
+    assert rows(con, "select * from trend_monthly") == [
+        (date(2017, 1, 1), "economy", 1, 1 / 3, None),
+        (date(2017, 1, 1), "politics", 2, 2 / 3, None),
+        (date(2017, 2, 1), "economy", 0, None, -1),  # a month without articles: zeros, no share
+        (date(2017, 2, 1), "politics", 0, None, -2),
+        (date(2017, 3, 1), "economy", 1, 0.5, 1),
+        (date(2017, 3, 1), "politics", 1, 0.5, 1),
+    ]
+
+
+def test_trend_monthly_share_is_zero_for_a_silent_category_in_a_busy_month(con):
+    add_article(con, "a", published_at="2017-01-10 10:00:00+03", category="politics")
+    add_article(con, "b", published_at="2017-02-10 10:00:00+03", category="economy")
+    assert rows(con, "select month, category, share from trend_monthly") == [
+        (date(2017, 1, 1), "economy", 0.0),
+        (date(2017, 1, 1), "politics", 1.0),
+        (date(2017, 2, 1), "economy", 1.0),
+        (date(2017, 2, 1), "politics", 0.0),
+    ]
+
+
+def test_trend_views_are_empty_without_dated_articles(con):
+    add_article(con, "u1", published_at=None)
+    assert rows(con, "select * from trend_monthly") == []
+    assert rows(con, "select * from trend_status_monthly") == []
+
+
+@pytest.mark.parametrize("session_zone", ["America/Los_Angeles", "Asia/Tokyo"])
+def test_trend_status_monthly_counts_every_status_of_every_month_and_category(con, session_zone):
+    add_trend_articles(con)
+    con.execute(f"set TimeZone = '{session_zone}'")
+    published = {
+        (date(2017, 1, 1), "economy", None): 1,
+        (date(2017, 1, 1), "politics", "negative"): 1,
+        (date(2017, 1, 1), "politics", "positive"): 1,
+        (date(2017, 3, 1), "economy", "positive"): 1,
+        (date(2017, 3, 1), "politics", "neutral"): 1,
+    }
+    expected = [
+        (month, category, status, published.get((month, category, status), 0))
+        for month in MONTHS
+        for category in ["economy", "politics"]
+        for status in ["negative", "neutral", "positive", None]  # NULL last: no status shown
+    ]
+    assert rows(con, "select * from trend_status_monthly") == expected
+
+
+def test_trend_status_monthly_adds_up_to_trend_monthly(con):
+    add_trend_articles(con)
+    assert rows(con, """
+        select month, category, sum(articles) from trend_status_monthly
+        group by all order by all
+    """) == rows(con, "select month, category, articles from trend_monthly order by all")
+
+
+# ---- similarity_editorial
+
+
+def test_similarity_editorial_flags_links_made_both_ways(con):
+    for url in ["a", "b", "c"]:
+        add_article(con, url)
+    add_link(con, "a", "b", 1)
+    add_link(con, "a", "c", 2)
+    add_link(con, "a", "b", 3)  # listed twice in one block: one row
+    add_link(con, "a", "x", 4)  # not held: stays, not reciprocal
+    add_link(con, "b", "a", 1)
+    add_link(con, "c", "b", 1)
+    add_link(con, "x", "a", 1)  # an orphan (data check failure): x is not held, so not reciprocal
+    assert rows(con, "select * from similarity_editorial") == [
+        ("a", "b", True),
+        ("a", "c", False),
+        ("a", "x", False),
+        ("b", "a", True),
+        ("c", "b", False),
+        ("x", "a", False),
+    ]
+
+
+# ---- tokens (_article_terms, shared by trend_terms_monthly and similarity_content)
+
+
+def test_tokens_are_unicode_words_lower_cased_without_stop_words(con):
+    add_article(con, "en", "The Ёлка and the ЁЛКА: Belarus's 2017 e-Mail, café x9 9x", language="en")
+    add_article(con, "ru", "И вот МИНСК и Минск — это ещё не всё, ёлка", language="ru")
+    refresh_similarity(con)
+    assert rows(con, "select url, term, tf from _article_terms order by url, term") == [
+        ("en", "9x", 1),  # a number is no term, a word with digits is
+        ("en", "belarus", 1),  # the "s" after the apostrophe is one letter: dropped
+        ("en", "café", 1),
+        ("en", "mail", 1),  # "e" is one letter
+        ("en", "x9", 1),
+        ("en", "елка", 2),  # ё is е, and case folds in Cyrillic too
+        ("ru", "елка", 1),  # ещё and всё are stop words once written with е
+        ("ru", "минск", 2),
+    ]
+
+
+def test_stop_words_come_from_the_csv_and_cover_both_languages(con):
+    refresh_similarity(con)
+    assert rows(con, """
+        select language, count(*) > 100, bool_or(word in ('the', 'и', 'еще')) from stopwords
+        group by language order by language
+    """) == [("en", True, True), ("ru", True, True)]
+
+
+# ---- trend_terms_monthly
+
+
+def test_trend_terms_monthly_lifts_terms_against_the_three_months_before(con):
+    def article(url, month_day, body):
+        add_article(con, url, body, published_at=f"{month_day} 12:00:00+03")
+
+    article("d1", "2016-12-05", "sanctions")  # four months before April: outside its baseline
+    article("j1", "2017-01-05", "oil")
+    article("j2", "2017-01-06", "gas")
+    # February: no articles
+    article("m1", "2017-03-05", "oil")
+    article("m2", "2017-03-06", "gas")
+    article("m3", "2017-03-07", "gas")
+    article("a1", "2017-04-05", "oil sanctions the minsk")
+    article("a2", "2017-04-06", "oil sanctions The minsk")
+    article("a3", "2017-04-07", "gas sanctions kyiv")
+    article("a4", "2017-04-08", "potash kyiv")
+    article("y1", "2017-05-05", "sanctions oil")
+    article("y2", "2017-05-06", "sanctions oil")
+    refresh_similarity(con)
+    assert rows(con, "select * from trend_terms_monthly") == [
+        # January: nothing in two articles. February: no articles.
+        # March: 3 articles; baseline December..February: 3 articles, one of them with gas.
+        (date(2017, 3, 1), "gas", 2, (2 / 3) / ((1 + 1) / (3 + 1))),
+        # April: 4 articles; baseline January..March: 5 articles (February has none).
+        # sanctions: 3/4 now, (0 + 1)/(5 + 1) before. oil: 2/4 against 3/6, lift 1: not rising.
+        # "the" is a stop word; gas and potash are in one April article only.
+        (date(2017, 4, 1), "sanctions", 3, (3 / 4) / (1 / 6)),
+        (date(2017, 4, 1), "kyiv", 2, (2 / 4) / (1 / 6)),  # a tie in lift and articles:
+        (date(2017, 4, 1), "minsk", 2, (2 / 4) / (1 / 6)),  # alphabetical
+        # May: 2 articles; baseline February..April: 7. oil: 1 in March + 2 in April (January's
+        # is out of the window); sanctions: 3 in April. A tie: alphabetical.
+        (date(2017, 5, 1), "oil", 2, (2 / 2) / ((3 + 1) / (7 + 1))),
+        (date(2017, 5, 1), "sanctions", 2, (2 / 2) / ((3 + 1) / (7 + 1))),
+    ]
+
+
+def test_trend_terms_monthly_keeps_the_top_20_of_a_month(con):
+    words = ("alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
+             "november oscar papa quebec romeo sierra tango uniform").split()
+    add_article(con, "jan", "nothing new", published_at="2017-01-10 12:00:00+03")
+    add_article(con, "feb1", " ".join(words), published_at="2017-02-10 12:00:00+03")
+    add_article(con, "feb2", " ".join(words), published_at="2017-02-11 12:00:00+03")
+    refresh_similarity(con)
+    got = rows(con, "select month, term, articles, lift from trend_terms_monthly")
+    assert got == [(date(2017, 2, 1), word, 2, 1 / ((0 + 1) / (1 + 1))) for word in sorted(words)[:20]]
+
+
+# ---- similarity_content
+
+
+def python_tokens(text):
+    # written apart from the SQL: runs of letters and digits with a letter in them, lower case,
+    # ё as е, two characters or more
+    return [t for t in re.findall(r"[^\W_]+", text.lower().replace("ё", "е"))
+            if len(t) >= 2 and any(c.isalpha() for c in t)]
+
+
+def python_top10(articles, stopwords):
+    """articles: {url: (language, body)} -> [(url_a, url_b, score, rank)], all pairs, exact."""
+    counts = {url: Counter(t for t in python_tokens(body) if t not in stopwords)
+              for url, (_, body) in articles.items()}
+    vectors = {}
+    for language in {lang for lang, _ in articles.values()}:
+        urls = [u for u, (lang, _) in articles.items() if lang == language and counts[u]]
+        df = Counter(t for u in urls for t in counts[u])
+        n = len(urls)
+        for u in urls:
+            vectors[u] = {t: tf * math.log(n / df[t]) for t, tf in counts[u].items() if 2 <= df[t] and 2 * df[t] <= n}
+    norms = {u: math.sqrt(sum(w * w for w in v.values())) for u, v in vectors.items()}
+    result = []
+    for a, va in vectors.items():
+        scored = []
+        for b, vb in vectors.items():
+            if b == a or articles[a][0] != articles[b][0]:
+                continue
+            dot = sum(w * vb[t] for t, w in va.items() if t in vb)
+            if dot > 0:
+                scored.append((-round(dot / (norms[a] * norms[b]), 12), b))
+        for rank, (negative, b) in enumerate(sorted(scored)[:10], start=1):
+            result.append((a, b, -negative, rank))
+    return sorted(result, key=lambda row: (row[0], row[3]))
+
+
+def stored_top10(con):
+    return rows(con, "select url_a, url_b, score, rank from similarity_content order by url_a, rank")
+
+
+def assert_same_neighbours(got, expected):
+    assert [(a, b, r) for a, b, _, r in got] == [(a, b, r) for a, b, _, r in expected]
+    for (a, b, score, _), (_, _, want, _) in zip(got, expected):
+        assert score == pytest.approx(want, abs=1e-9), (a, b)
+        assert 0.0 <= score <= 1.0
+
+
+def load_corpus(con, corpus):
+    for url, (language, body) in corpus.items():
+        add_article(con, url, body, language=language)
+    refresh_similarity(con)
+
+
+def stopword_set(con):
+    return {w for (w,) in rows(con, "select word from stopwords")}
+
+
+def test_similarity_content_scores_are_tf_idf_cosines(con):
+    rng = random.Random(7)
+    en_pool = "minsk kyiv moscow warsaw trade oil gas potash army border visa election court".split()
+    ru_pool = "минск киев москва варшава торговля нефть газ калий армия граница виза выборы суд".split()
+    corpus = {}
+    for i in range(12):
+        words = rng.choices(en_pool, k=rng.randint(4, 12)) + rng.choices(["the", "of", "and"], k=3)
+        corpus[f"https://x/en/{i:02d}"] = ("en", " ".join(words).capitalize() + ".")
+    for i in range(8):
+        words = rng.choices(ru_pool, k=rng.randint(4, 12)) + rng.choices(["и", "в", "не"], k=3)
+        corpus[f"https://x/ru/{i:02d}"] = ("ru", " ".join(words).upper())
+    load_corpus(con, corpus)
+    expected = python_top10(corpus, stopword_set(con))
+    assert len(expected) > 100  # most articles have a full top 10
+    assert_same_neighbours(stored_top10(con), expected)
+
+
+def test_similarity_content_breaks_ties_by_url_and_keeps_ten(con):
+    # b00..b11 are the same text: every pair ties at 1.0, so the smaller urls win.
+    corpus = {f"b{i:02d}": ("en", "potash potash belaruskali") for i in range(12)}
+    corpus.update({f"z{i}": ("en", f"filler{i} filler{i + 1}") for i in range(12)})
+    load_corpus(con, corpus)
+    got = [row for row in stored_top10(con) if row[0] == "b05"]
+    others = [f"b{i:02d}" for i in range(12) if i != 5][:10]  # never itself, ten at most
+    assert got == [("b05", b, 1.0, rank) for rank, b in enumerate(others, start=1)]
+
+
+def test_similarity_content_ignores_stop_words(con):
+    corpus = {
+        "a": ("en", "the and of alpha beta"),
+        "b": ("en", "the and of gamma delta"),  # shares only stop words with a
+        "c": ("en", "alpha beta"),
+        "d": ("en", "gamma delta"),
+    }
+    load_corpus(con, corpus)
+    assert stored_top10(con) == [("a", "c", 1.0, 1), ("b", "d", 1.0, 1), ("c", "a", 1.0, 1), ("d", "b", 1.0, 1)]
+
+
+def test_similarity_content_pairs_articles_of_one_language_only(con):
+    corpus = {
+        "en1": ("en", "nato summit"), "en2": ("en", "nato summit"), "en3": ("en", "oil"), "en4": ("en", "gas"),
+        "ru1": ("ru", "nato саммит"), "ru2": ("ru", "nato саммит"), "ru3": ("ru", "нефть"), "ru4": ("ru", "газ"),
+    }
+    load_corpus(con, corpus)
+    assert stored_top10(con) == [
+        ("en1", "en2", 1.0, 1), ("en2", "en1", 1.0, 1), ("ru1", "ru2", 1.0, 1), ("ru2", "ru1", 1.0, 1),
+    ]
+
+
+def test_similarity_content_is_exact_in_score_and_near_exact_in_neighbours_when_pruning(con):
+    # Articles with far more distinct terms than PRUNING["top_terms"], so candidates are pruned:
+    # stored scores must still be the exact cosines, and nearly all true neighbours found.
+    rng = random.Random(3)
+    vocabulary = [f"w{i:03d}x" for i in range(400)]
+    topics = [rng.sample(vocabulary, 60) for _ in range(8)]
+    corpus = {}
+    for i in range(60):
+        topic = topics[i % 8]
+        words = rng.choices(topic, k=120) + rng.choices(vocabulary, k=120)
+        corpus[f"a{i:02d}"] = ("en", " ".join(words))
+    load_corpus(con, corpus)
+    assert rows(con, "select min(c) from (select count(*) c from int_article_terms group by url)")[0][0] \
+        > 1.5 * PRUNING["top_terms"]
+    got, expected = stored_top10(con), python_top10(corpus, stopword_set(con))
+    exact = {(a, b): score for a, b, score, _ in expected}
+    for a, b, score, _ in got:  # every stored score is the true cosine, wherever it ranks
+        pair_score = exact.get((a, b))
+        if pair_score is not None:
+            assert score == pytest.approx(pair_score, abs=1e-9)
+    recall = len({(a, b) for a, b, _, _ in got} & set(exact)) / len(exact)
+    assert recall >= 0.9
+    for url in corpus:  # ranks follow scores
+        scores = [s for a, _, s, _ in got if a == url]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_similarity_refresh_replaces_the_previous_result(con):
+    load_corpus(con, {"a": ("en", "alpha beta"), "b": ("en", "alpha beta"), "c": ("en", "x1"), "d": ("en", "x2")})
+    con.execute("update articles set body = 'gamma' where url = 'b'")
+    refresh_similarity(con)
+    assert stored_top10(con) == []

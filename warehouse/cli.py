@@ -1,0 +1,210 @@
+"""`warehouse`: the command line over the Python API (init, query, export, status, load, report, demo).
+
+Exit codes:
+    0  ok
+    1  failure: missing warehouse, failed query or export, unwritable path, batch not loaded
+    2  usage error: bad arguments, SQL syntax error, a write statement given to `query`,
+       unknown table or view, a command not implemented yet
+    3  the warehouse is locked (busy) by another process: retry when it has finished
+
+Every error is one line on stderr, "warehouse: error: <what is wrong and what to do>".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from . import export as export_mod
+from . import migrate
+from .config import resolve_db_path, resolve_spool_dir, resolve_staging_dir
+from .db import WarehouseError, WarehouseUsageError, read_query
+from .loader import LoadResult, Warehouse
+from .output import FORMATS, render, render_json
+from .status import status
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage dump) and an exception main() prints."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise WarehouseUsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH",
+        help="warehouse file (default: WAREHOUSE_PATH from the environment, else data/warehouse.duckdb)",
+    )
+
+
+def _sub(subparsers, name: str, summary: str, example: str, description: str | None = None) -> argparse.ArgumentParser:
+    return subparsers.add_parser(
+        name, help=summary, description=textwrap.fill(description or summary, 78),
+        epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="warehouse",
+        description="The Belarus in Focus warehouse (DuckDB): create it, query it, export it, check it.",
+        epilog=__doc__.split("\n", 2)[2] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = _sub(sub, "init", "create or migrate the schema and (re)create every view from sql/",
+             "warehouse init --db data/warehouse.duckdb")
+    _add_db(p)
+
+    p = _sub(sub, "query", "run one read-only query and print its rows",
+             "warehouse query \"select category, count(*) from articles group by all\" --format csv",
+             description="Run one read-only SQL statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) on a "
+                         "read-only connection and print its rows. SQL '-' reads the statement from stdin.")
+    p.add_argument("sql", metavar="SQL", help="one read-only statement, or - to read it from stdin")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    _add_db(p)
+
+    p = _sub(sub, "export", "write a table or view to a parquet, csv or jsonl file",
+             "warehouse export trend_monthly --format parquet --out exports/trend_monthly.parquet",
+             description="Write a table or view to a file for other tools. Timestamps keep their instant: "
+                         "Parquet stores them as UTC, CSV and JSON lines write ISO-8601 with a +00 offset. "
+                         "The file appears whole or not at all.")
+    p.add_argument("name", metavar="NAME", help="table or view to export")
+    p.add_argument("--format", choices=tuple(export_mod.FORMATS), required=True, help="file format")
+    p.add_argument("--out", metavar="PATH", required=True, help="file to write (replaced if it exists)")
+    _add_db(p)
+
+    p = _sub(sub, "status", "recent crawl runs, counts, field coverage, failing data checks",
+             "warehouse status --db data/warehouse.duckdb")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    _add_db(p)
+
+    p = _sub(sub, "load", "load items left in the spool or staging area by earlier crawls, exactly once",
+             "warehouse load --staging data/staging",
+             description="Load every sealed batch (and the complete lines of crashed runs' unfinished "
+                         "batches) from the spool and the staging area, each exactly once, deleting each "
+                         "batch file once it is committed.")
+    p.add_argument("--staging", metavar="DIR",
+                   help="staging folder of a shared (Redis) crawl (default: STAGING_DIR, else data/staging)")
+    p.add_argument("--spool", metavar="DIR",
+                   help="spool folder of local crawls (default: SPOOL_DIR, else spool/ next to the warehouse file)")
+    _add_db(p)
+
+    p = _sub(sub, "report", "write a self-contained HTML report of the trends and the crawl's health",
+             "warehouse report --out report.html")
+    p.add_argument("--out", metavar="FILE", required=True, help="HTML file to write")
+    _add_db(p)
+
+    p = _sub(sub, "demo", "serve the bundled offline site on loopback, crawl it, print trend tables",
+             "warehouse demo")
+    p.add_argument("--db", metavar="PATH", help="warehouse file for the demo (default: data/demo.duckdb)")
+    return parser
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def cmd_init(args) -> int:
+    db = resolve_db_path(args.db)
+    result = Warehouse(db).init()
+    applied = f"applied {', '.join(result.applied)}" if result.applied else "schema up to date"
+    print(f"warehouse {db}: {applied}; {len(result.views)} view(s) (re)created")
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    columns, rows = read_query(resolve_db_path(args.db), sql)
+    print(render(columns, rows, args.format))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    out = export_mod.export(resolve_db_path(args.db), args.name, args.format, args.out)
+    print(f"exported {args.name} to {out}")
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    sections = status(resolve_db_path(args.db))
+    if args.format == "json":
+        document = {s.title: json.loads(render_json(s.columns, s.rows)) for s in sections}
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    blocks = []
+    for s in sections:
+        block = f"== {s.title}" + (f" ({s.note})" if s.note else "")
+        if s.rows:
+            block += "\n" + render(s.columns, s.rows, "table")
+        blocks.append(block)
+    print("\n\n".join(blocks))
+    return EXIT_OK
+
+
+def cmd_load(args) -> int:
+    db = resolve_db_path(args.db)
+    folders: list[Path] = []
+    # Folders named on the command line must exist; defaults are simply skipped when absent.
+    for given, resolved in ((args.spool, resolve_spool_dir(args.spool, db_path=db)),
+                            (args.staging, resolve_staging_dir(args.staging))):
+        if given is not None and not resolved.is_dir():
+            raise WarehouseUsageError(f"no folder {resolved}: check the path")
+        if resolved.is_dir() and resolved not in folders:
+            folders.append(resolved)
+    warehouse = Warehouse(db)
+    migrate.init(db)  # a fresh --db works too; a no-op when up to date
+    total = LoadResult()
+    for folder in folders:
+        total += warehouse.load_spool(folder)
+    if total.new or total.updated:
+        warehouse.refresh()
+    print(f"warehouse {db}: {total.summary()}")
+    for batch, why in total.failed:
+        print(f"warehouse: error: {why}; the file stays in place", file=sys.stderr)
+    return EXIT_FAILURE if total.failed else EXIT_OK
+
+
+def cmd_report(args) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("warehouse.report") is None:
+        raise WarehouseUsageError("report is not implemented yet")
+    from . import report  # type: ignore[attr-defined]
+
+    return report.main(args)
+
+
+def cmd_demo(args) -> int:
+    from . import demo  # lazy: it pulls in the demo site and starts a crawl
+
+    return demo.main(args)
+
+
+COMMANDS = {
+    "init": cmd_init, "query": cmd_query, "export": cmd_export, "status": cmd_status,
+    "load": cmd_load, "report": cmd_report, "demo": cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (see the module docstring)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args) or EXIT_OK
+    except WarehouseError as exc:
+        print(f"warehouse: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        print("warehouse: error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `warehouse query ... | head`
+        return EXIT_OK

@@ -1,0 +1,50 @@
+"""Where the warehouse, the spool and the staging area live.
+
+Precedence everywhere: command-line flag > Scrapy setting > environment variable > default
+under the project root (CONTRACT: "The default warehouse is data/warehouse.duckdb under the
+project root; WAREHOUSE_PATH (a Scrapy setting, or the environment variable) and --db override it").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = PROJECT_ROOT / "sql"
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB_PATH = DATA_DIR / "warehouse.duckdb"
+DEFAULT_STAGING_DIR = DATA_DIR / "staging"
+
+
+def _first(*candidates: str | os.PathLike | None) -> Path | None:
+    for value in candidates:
+        if value is not None and str(value) != "":
+            return Path(value).expanduser()
+    return None
+
+
+def resolve_db_path(cli_db: str | os.PathLike | None = None, setting: str | os.PathLike | None = None) -> Path:
+    """`--db` > WAREHOUSE_PATH setting > WAREHOUSE_PATH env > data/warehouse.duckdb."""
+    return _first(cli_db, setting, os.environ.get("WAREHOUSE_PATH")) or DEFAULT_DB_PATH
+
+
+def resolve_spool_dir(
+    cli_dir: str | os.PathLike | None = None,
+    setting: str | os.PathLike | None = None,
+    db_path: str | os.PathLike | None = None,
+) -> Path:
+    """`--spool` > SPOOL_DIR setting > SPOOL_DIR env > `spool/` next to the warehouse file.
+
+    The default sits beside the database so that a crawl into `--db X` and a later
+    `warehouse load --db X` agree on where leftovers are without further flags.
+    """
+    explicit = _first(cli_dir, setting, os.environ.get("SPOOL_DIR"))
+    if explicit is not None:
+        return explicit
+    return resolve_db_path(db_path).parent / "spool"
+
+
+def resolve_staging_dir(cli_dir: str | os.PathLike | None = None, setting: str | os.PathLike | None = None) -> Path:
+    """`--staging` > STAGING_DIR setting > STAGING_DIR env > data/staging (CONTRACT)."""
+    return _first(cli_dir, setting, os.environ.get("STAGING_DIR")) or DEFAULT_STAGING_DIR

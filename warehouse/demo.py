@@ -1,0 +1,68 @@
+"""`warehouse demo`: serve the bundled offline site on loopback, crawl it, print trend tables.
+
+The crawl is a real `scrapy crawl belarusinfocus` process, exactly as cron would run it
+against the live site; only base_url and the warehouse path differ.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from warehouse.config import PROJECT_ROOT
+from warehouse.db import connect
+from warehouse.demo_site import DemoServer, build_site
+from warehouse.output import render
+
+DEMO_DB = PROJECT_ROOT / "data" / "demo.duckdb"
+
+DEMO_QUERIES = {
+    "Articles per language and category": """
+        select language, category, count(*) as articles,
+               min(published_at)::date as first, max(published_at)::date as last
+        from articles group by all order by language, category""",
+    "Articles per month and category, last 6 months (trend_monthly)": """
+        select strftime(month, '%Y-%m') as month, category, articles, round(share, 2) as share, change
+        from trend_monthly
+        where month > (select max(month) from trend_monthly) - interval 6 month
+        order by month, category""",
+    "Category status mix, last 3 months (trend_status_monthly)": """
+        pivot (select strftime(month, '%Y-%m') as month, category, category_status, articles
+               from trend_status_monthly
+               where month > (select max(month) from trend_status_monthly) - interval 3 month)
+        on category_status using sum(articles) order by month, category""",
+    "The crawl (crawl_runs)": """
+        select run_id, finish_reason, pages_fetched, items_new, items_updated, items_unchanged,
+               items_invalid, errors, items_undated
+        from crawl_runs order by started_at desc limit 1""",
+}
+
+
+def main(args=None) -> int:
+    db_path = Path(getattr(args, "db", None) or DEMO_DB)
+    for stale in (db_path, Path(f"{db_path}.wal")):
+        stale.unlink(missing_ok=True)
+    site = build_site()
+    with DemoServer(site) as server:
+        print(f"Serving the offline site at {server.base_url}; crawling it into {db_path} ...", flush=True)
+        crawl = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "belarusinfocus",
+             "-a", f"base_url={server.base_url}", "-s", f"WAREHOUSE_PATH={db_path}", "-s", "LOG_LEVEL=WARNING"],
+            cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )
+    if crawl.returncode != 0:
+        print(f"warehouse: error: the demo crawl exited with {crawl.returncode}; see its log above", file=sys.stderr)
+        return 1
+    con = connect(db_path, read_only=True)
+    try:
+        for title, sql in DEMO_QUERIES.items():
+            cursor = con.execute(sql)
+            columns = [d[0] for d in cursor.description]
+            print(f"\n== {title}")
+            print(render(columns, cursor.fetchall(), "table"))
+    finally:
+        con.close()
+    print(f"\nThe demo warehouse is {db_path}; try: warehouse query \"select * from trend_monthly limit 5\" --db {db_path}")
+    return 0

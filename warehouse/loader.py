@@ -1,0 +1,289 @@
+"""Loading spool batches into the warehouse, and crawl-run bookkeeping. Never imports Scrapy.
+
+Loading is batch-only: `load_batch` reads one sealed spool file (see spool.py) with DuckDB's
+`read_json` and merges it with the SQL in sql/load/*.sql, in one transaction that also records
+the file in `_loaded_batches` — so a batch is loaded exactly once, and the caller may delete the
+file after the call returns.
+
+Every timestamp written comes from the records (fetched_at, occurred_at) or the injected clock,
+never from the database's now(), so loads are reproducible in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from . import migrate
+from .config import SQL_DIR
+from .db import WarehouseError, WarehouseLocked, WarehouseNotInitialised, connect, one_line
+from .spool import batch_run_id, collect_batches
+
+Clock = Callable[[], datetime]
+
+# The JSON columns the loader reads, with their DuckDB types. ARTICLE_COLUMNS are ArticleItem
+# fields (tests/test_contract.py checks both ways); the struct's fields are SimilarLink's.
+ARTICLE_COLUMNS: dict[str, str] = {
+    "url": "VARCHAR",
+    "site": "VARCHAR",
+    "language": "VARCHAR",
+    "category": "VARCHAR",
+    "title": "VARCHAR",
+    "published_at": "TIMESTAMPTZ",
+    "category_status": "VARCHAR",
+    "photo_credit": "VARCHAR",
+    "body": "VARCHAR",
+    "similar_links": "STRUCT(url VARCHAR, title VARCHAR, position INTEGER)[]",
+    "word_count": "INTEGER",
+    "content_hash": "VARCHAR",
+}
+# ArticleItem fields deliberately not stored: which extraction rule found each field is for the
+# crawl's coverage guard, not for analysts.
+ARTICLE_FIELDS_NOT_STORED = frozenset({"rules"})
+# The record envelope and the error record's own fields (url is shared with articles).
+RECORD_COLUMNS: dict[str, str] = {
+    "record": "VARCHAR",  # 'article' | 'error'; other kinds are ignored
+    "fetched_at": "TIMESTAMPTZ",
+    "kind": "VARCHAR",
+    "message": "VARCHAR",
+    "occurred_at": "TIMESTAMPTZ",
+}
+JSON_COLUMNS: dict[str, str] = {**RECORD_COLUMNS, **ARTICLE_COLUMNS}
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class LoadResult:
+    """What loading one batch (or a whole spool, summed) did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0  # error records stored in crawl_errors
+    invalid: int = 0  # article records lacking a required field (stored as 'invalid' errors)
+    torn: int = 0  # torn last lines of crashed runs' batches, skipped
+    batches: int = 0  # batch files loaded by this call
+    skipped: int = 0  # batch files found already loaded (no-op)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (batch name, why) left on disk
+
+    def __iadd__(self, other: LoadResult) -> LoadResult:
+        for name in ("new", "updated", "unchanged", "errors", "invalid", "torn", "batches", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failed.extend(other.failed)
+        return self
+
+    def summary(self) -> str:
+        text = (
+            f"{self.batches} batch(es) loaded: {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.invalid} invalid, {self.errors} error record(s)"
+        )
+        if self.skipped:
+            text += f"; {self.skipped} already loaded"
+        if self.torn:
+            text += f"; {self.torn} torn line(s) of crashed runs skipped"
+        if self.failed:
+            text += f"; {len(self.failed)} batch(es) failed"
+        return text
+
+
+def _split(sql_file: Path) -> list[duckdb.Statement]:
+    return duckdb.extract_statements(sql_file.read_text(encoding="utf-8"))
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, sql_file: Path, params: dict) -> list[tuple] | None:
+    """Run every statement of a file, each with the named parameters it uses; return the last
+    statement's rows (if it returns any)."""
+    rows = None
+    for statement in _split(sql_file):
+        used = {name: params[name] for name in statement.named_parameters}
+        cursor = con.execute(statement.query, used) if used else con.execute(statement.query)
+        rows = cursor.fetchall() if cursor.description else None
+    return rows
+
+
+class Warehouse:
+    """The warehouse file at `path`. Every method opens its own short-lived connection."""
+
+    def __init__(self, path: str | Path, clock: Clock = utc_now, sql_dir: Path = SQL_DIR):
+        self.path = Path(path)
+        self.clock = clock
+        self.sql_dir = Path(sql_dir)
+
+    # -- schema -----------------------------------------------------------------------------
+    def init(self, refresh: bool = True) -> migrate.InitResult:
+        """Create or migrate the schema, (re)create every view, refresh derived tables (`warehouse init`).
+
+        A crawl passes refresh=False: it refreshes once at its end, when the articles changed."""
+        result = migrate.init(self.path, self.sql_dir, self.clock)
+        if refresh:
+            self.refresh()
+        return result
+
+    def refresh(self) -> None:
+        """Rebuild the tables behind the term and similarity views (sql/refresh/, see
+        warehouse/similarity.py): after `init`, and after loads that added or changed articles."""
+        from .similarity import refresh_similarity  # lazy: owned by the views; a no-op without sql/refresh
+
+        with self._write() as con:
+            refresh_similarity(con, self.sql_dir)
+
+    def _write(self) -> duckdb.DuckDBPyConnection:
+        return connect(self.path)
+
+    def _not_initialised(self, exc: duckdb.Error) -> WarehouseError:
+        return WarehouseNotInitialised(
+            f"warehouse {self.path} has no schema ({one_line(exc)}): run `warehouse init --db {self.path}`"
+        )
+
+    # -- loading ----------------------------------------------------------------------------
+    def load_batch(self, path: str | Path) -> LoadResult:
+        """Merge one sealed batch file, exactly once. Does not delete the file."""
+        path = Path(path)
+        batch = path.name
+        if not path.is_file():
+            raise WarehouseError(f"no batch file {path}")
+        params = {
+            "batch_path": str(path),
+            "columns": JSON_COLUMNS,
+            "batch": batch,
+            "run_id": batch_run_id(path),
+            "now": self.clock(),
+        }
+        with self._write() as con:
+            con.begin()
+            try:
+                done = con.execute("select count(*) from _loaded_batches where batch = $batch", {"batch": batch})
+                if done.fetchone()[0]:
+                    con.rollback()
+                    return LoadResult(skipped=1)
+                rows = None
+                for sql_file in sorted((self.sql_dir / "load").glob("*.sql")):
+                    rows = run_sql_file(con, sql_file, params)
+                con.commit()
+            except duckdb.CatalogException as exc:
+                con.rollback()
+                raise self._not_initialised(exc) from None
+            except duckdb.Error as exc:
+                con.rollback()
+                raise WarehouseError(f"batch {batch} was not loaded: {one_line(exc)}") from None
+        new, updated, unchanged, invalid, errors = rows[0]
+        return LoadResult(new=new, updated=updated, unchanged=unchanged, invalid=invalid, errors=errors, batches=1)
+
+    def load_spool(self, directory: str | Path) -> LoadResult:
+        """Load every sealed batch in `directory` (and salvaged `.part` files of dead runs) in name
+        order, deleting each once committed. A batch that fails stays on disk and is listed in
+        `failed`; a locked warehouse stops the whole call (WarehouseLocked)."""
+        batches, torn = collect_batches(directory)
+        total = LoadResult(torn=torn)
+        for batch in batches:
+            if not batch.exists():  # the crawl that wrote it loaded and deleted it meanwhile
+                continue
+            try:
+                total += self.load_batch(batch)
+            except (WarehouseLocked, WarehouseNotInitialised):
+                raise
+            except WarehouseError as exc:
+                total.failed.append((batch.name, str(exc)))
+                continue
+            batch.unlink(missing_ok=True)
+        return total
+
+    # -- crawl runs -------------------------------------------------------------------------
+    def start_run(self, run_id: str, spider: str, started_at: datetime | None = None) -> None:
+        with self._write() as con:
+            try:
+                con.execute(
+                    "insert into crawl_runs (run_id, spider, started_at) values ($run_id, $spider, $at)",
+                    {"run_id": run_id, "spider": spider, "at": started_at or self.clock()},
+                )
+            except duckdb.ConstraintException:
+                raise WarehouseError(f"crawl run {run_id} is already recorded: run ids must be unique") from None
+            except duckdb.CatalogException as exc:
+                raise self._not_initialised(exc) from None
+
+    def finish_run(
+        self,
+        run_id: str,
+        finished_at: datetime | None = None,
+        finish_reason: str = "finished",
+        pages_fetched: int | None = None,
+        items_new: int | None = None,
+        items_updated: int | None = None,
+        items_unchanged: int | None = None,
+        items_invalid: int | None = None,
+        errors: int | None = None,
+        items_undated: int | None = None,
+    ) -> None:
+        """Close a run. Item counts left as None are taken from what was actually loaded for
+        the run (`_loaded_batches`), errors from `crawl_errors`."""
+        params = {
+            "run_id": run_id,
+            "at": finished_at or self.clock(),
+            "reason": finish_reason,
+            "pages": pages_fetched,
+            "new": items_new,
+            "updated": items_updated,
+            "unchanged": items_unchanged,
+            "invalid": items_invalid,
+            "errors": errors,
+            "undated": items_undated,
+        }
+        sql = """
+            update crawl_runs set
+                finished_at = $at,
+                finish_reason = $reason,
+                pages_fetched = $pages,
+                items_new = coalesce($new, (select sum(articles_new) from _loaded_batches where run_id = $run_id), 0),
+                items_updated = coalesce($updated, (select sum(articles_updated) from _loaded_batches where run_id = $run_id), 0),
+                items_unchanged = coalesce($unchanged, (select sum(articles_unchanged) from _loaded_batches where run_id = $run_id), 0),
+                items_invalid = coalesce($invalid, (select sum(articles_invalid) from _loaded_batches where run_id = $run_id), 0),
+                errors = coalesce($errors, (select count(*) from crawl_errors where run_id = $run_id)),
+                items_undated = $undated
+            where run_id = $run_id
+            returning run_id
+        """
+        with self._write() as con:
+            try:
+                found = con.execute(sql, params).fetchall()
+            except duckdb.CatalogException as exc:
+                raise self._not_initialised(exc) from None
+        if not found:
+            raise WarehouseError(f"crawl run {run_id} was never started (start_run) in {self.path}")
+
+    def close_stale_runs(
+        self, finished_at: datetime | None = None, *, keep: Iterable[str] = (), reason: str = "crashed"
+    ) -> list[str]:
+        """Mark every run still open (finished_at NULL), other than `keep`, as ended with `reason`.
+
+        Call it only when no other crawl can be running (the crawl's single-instance lock is
+        held): then an open run's process is dead. Returns the run ids closed.
+        """
+        with self._write() as con:
+            try:
+                rows = con.execute(
+                    """
+                    update crawl_runs set finished_at = $at, finish_reason = $reason
+                    where finished_at is null and not list_contains($keep::varchar[], run_id)
+                    returning run_id
+                    """,
+                    {"at": finished_at or self.clock(), "reason": reason, "keep": list(keep)},
+                ).fetchall()
+            except duckdb.CatalogException as exc:
+                raise self._not_initialised(exc) from None
+        return sorted(r[0] for r in rows)
+
+    # -- reading ----------------------------------------------------------------------------
+    def known_articles(self) -> dict[str, tuple[str, datetime | None, datetime]]:
+        """url -> (content_hash, published_at, last_seen_at), for the spider's incremental policy."""
+        with connect(self.path, read_only=True) as con:
+            try:
+                rows = con.execute("select url, content_hash, published_at, last_seen_at from articles").fetchall()
+            except duckdb.CatalogException as exc:
+                raise self._not_initialised(exc) from None
+        return {url: (content_hash, published_at, last_seen_at) for url, content_hash, published_at, last_seen_at in rows}

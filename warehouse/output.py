@@ -1,0 +1,83 @@
+"""Rendering rows for people and tools: an aligned text table, CSV, or JSON (query, status, demo)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, Sequence
+
+FORMATS = ("table", "csv", "json")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: timestamps as ISO-8601 (with their offset), decimals as numbers."""
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # UUID, intervals, ...
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    plain = _plain(value)
+    if isinstance(plain, (dict, list)):
+        return json.dumps(plain, ensure_ascii=False)
+    return str(plain)
+
+
+def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[_cell(v) for v in row] for row in rows]
+    # one cell per line: newlines inside a value (article bodies) would break the alignment
+    cells = [[c.replace("\r", " ").replace("\n", " ") for c in row] for row in cells]
+    widths = [len(c) for c in columns]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    numeric = [
+        all(isinstance(row[i], (int, float, Decimal)) and not isinstance(row[i], bool) for row in rows if row[i] is not None)
+        and any(row[i] is not None for row in rows)
+        for i in range(len(columns))
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    out = [line(columns), "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def render_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def render_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    return json.dumps([{c: _plain(v) for c, v in zip(columns, row)} for row in rows], ensure_ascii=False, indent=2)
+
+
+def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
+    """Rows as text in `fmt` (one of FORMATS); no trailing newline."""
+    if fmt == "table":
+        return render_table(columns, rows)
+    if fmt == "csv":
+        return render_csv(columns, rows)
+    if fmt == "json":
+        return render_json(columns, rows)
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -1,0 +1,158 @@
+"""`warehouse status`: the warehouse's health as sections of rows (read-only).
+
+Schema migrations, recent crawl runs, table counts, articles per language and category, field
+coverage, the last run's errors by kind, and failing data checks: every sql/checks/*.sql is a
+query returning offending rows, and must return none (dbt-style data tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import migrate
+from .config import SQL_DIR
+from .db import WarehouseNotInitialised, connect, one_line, quote_identifier
+
+RECENT_RUNS = 10
+
+# Article fields whose presence the crawl should keep high; a drop means a broken selector.
+COVERAGE_FIELDS = ("title", "published_at", "category_status", "photo_credit", "body")
+
+
+@dataclass
+class Section:
+    title: str
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    note: str | None = None  # context, or why the section is empty
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+    cursor = con.execute(sql, params) if params else con.execute(sql)
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def _section(con, title: str, sql: str, params: dict | None = None, note: str | None = None) -> Section:
+    columns, rows = _rows(con, sql, params)
+    return Section(title, columns, rows, note)
+
+
+def migrations_section(con, sql_dir: Path) -> Section:
+    done = migrate.applied(con)
+    rows = [(name, at, "applied") for name, at in done]
+    rows += [(name, None, "pending") for name in migrate.pending(con, sql_dir)]
+    pending = sum(1 for r in rows if r[2] == "pending")
+    note = f"{pending} pending: run `warehouse init`" if pending else None
+    return Section("Schema migrations", ["migration", "applied_at", "state"], rows, note)
+
+
+def table_counts_section(con) -> Section:
+    tables = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
+    ).fetchall()]
+    rows = [(t, con.execute(f"select count(*) from {quote_identifier(t)}").fetchone()[0]) for t in tables]
+    return Section("Tables", ["table", "rows"], rows)
+
+
+def coverage_section(con) -> Section:
+    shares = ",\n".join(
+        f"round(100.0 * count({f}) / count(*), 1) as {f}" for f in COVERAGE_FIELDS
+    )
+    return _section(
+        con,
+        "Field coverage (% of articles with the field)",
+        f"""
+        select language, count(*) as articles,
+               {shares},
+               round(100.0 * count(*) filter (where url in (select src_url from similar_links)) / count(*), 1)
+                   as similar_links
+        from articles group by language order by language
+        """,
+    )
+
+
+def last_run_errors_section(con) -> Section:
+    last = con.execute("select run_id from crawl_runs order by started_at desc, run_id desc limit 1").fetchone()
+    if last is None:
+        return Section("Errors of the last run by kind", ["kind", "errors"], [], "no crawl run recorded yet")
+    return _section(
+        con,
+        "Errors of the last run by kind",
+        "select kind, count(*) as errors from crawl_errors where run_id = $run group by kind order by errors desc, kind",
+        {"run": last[0]},
+        note=f"run {last[0]}",
+    )
+
+
+def check_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+    return sorted((Path(sql_dir) / "checks").glob("*.sql"))
+
+
+def run_checks(con, sql_dir: Path = SQL_DIR) -> list[tuple[str, int | None, str]]:
+    """(check name, offending rows or None if it could not run, first offending row or error)."""
+    results = []
+    for path in check_files(sql_dir):
+        try:
+            cursor = con.execute(path.read_text(encoding="utf-8"))
+            rows = cursor.fetchall()
+        except duckdb.Error as exc:
+            results.append((path.stem, None, f"check failed to run: {one_line(exc)}"))
+            continue
+        if rows:
+            columns = [d[0] for d in cursor.description]
+            example = ", ".join(f"{c}={v}" for c, v in zip(columns, rows[0]))
+            results.append((path.stem, len(rows), example))
+        else:
+            results.append((path.stem, 0, ""))
+    return results
+
+
+def checks_section(con, sql_dir: Path) -> Section:
+    results = run_checks(con, sql_dir)
+    failing = [r for r in results if r[1] != 0]
+    if not results:
+        note = "no data checks in sql/checks/"
+    elif failing:
+        note = f"{len(failing)} of {len(results)} checks fail"
+    else:
+        note = f"all {len(results)} checks pass"
+    return Section("Failing data checks", ["check", "offending_rows", "first_offending_row"], failing, note)
+
+
+def status(db: str | Path, sql_dir: Path = SQL_DIR) -> list[Section]:
+    """Every status section of warehouse `db`, read on a read-only connection."""
+    with connect(db, read_only=True) as con:
+        sections = [migrations_section(con, sql_dir)]
+        if not migrate.applied(con):
+            raise WarehouseNotInitialised(f"warehouse {db} has no schema: run `warehouse init --db {db}`")
+        try:
+            sections += [
+                _section(
+                    con,
+                    f"Recent crawl runs (last {RECENT_RUNS})",
+                    f"""
+                    select run_id, spider, started_at, finished_at, finish_reason, pages_fetched,
+                           items_new, items_updated, items_unchanged, items_invalid, errors, items_undated
+                    from crawl_runs order by started_at desc, run_id desc limit {RECENT_RUNS}
+                    """,
+                ),
+                table_counts_section(con),
+                _section(
+                    con,
+                    "Articles per language and category",
+                    "select language, category, count(*) as articles from articles "
+                    "group by language, category order by language, category",
+                ),
+                coverage_section(con),
+                last_run_errors_section(con),
+                checks_section(con, sql_dir),
+            ]
+        except duckdb.CatalogException as exc:
+            raise WarehouseNotInitialised(
+                f"warehouse {db} is not fully migrated ({one_line(exc)}): run `warehouse init --db {db}`"
+            ) from None
+    return sections
