@@ -34,6 +34,9 @@ class ArticleItem:
     similar_links: list[SimilarLink] = field(default_factory=list)
     # Which extraction rule produced each field ("label", "structure", "css", ...), for coverage.
     rules: dict[str, str] = field(default_factory=dict)
+    # The response's HTTP validators, sent back on the next re-fetch (a conditional request).
+    etag: str | None = None
+    last_modified: str | None = None
     # Filled by the enrich pipeline, not by extraction.
     word_count: int | None = None
     content_hash: str | None = None
@@ -46,3 +49,12 @@ class CrawlError:
     url: str
     kind: str  # http | network | oversized | download | invalid | parse
     message: str
+
+
+@dataclass
+class Revisit:
+    """A re-fetch of a stored article that carries no content: it answered 304 ("seen") or
+    404/410 ("gone")."""
+
+    url: str
+    outcome: str  # seen | gone

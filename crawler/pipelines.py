@@ -11,6 +11,7 @@ import json
 import logging
 import os
 from datetime import datetime, timezone
+from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -18,8 +19,10 @@ from scrapy.exceptions import DropItem
 
 from crawler.extraction.text import word_count
 from crawler.extraction.urls import canonicalize_url
-from crawler.items import ArticleItem, CrawlError
-from warehouse import Spool, Warehouse, resolve_db_path, resolve_spool_dir
+from crawler import exitcodes
+from crawler.exitcodes import fail
+from crawler.items import ArticleItem, CrawlError, Revisit
+from warehouse import Spool, Warehouse, WarehouseLocked, resolve_db_path, resolve_spool_dir
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +110,9 @@ class WarehousePipeline:
     """Spools every record to disk and loads it into DuckDB in batches.
 
     The connection is opened per batch and closed again, so an analyst can open the file
-    between flushes; a batch sealed on disk survives a crash and is loaded by the next run.
+    between flushes. The spool comes first: a batch sealed on disk survives a crash, and while
+    another process holds the warehouse file the crawl goes on, keeping its batches for the next
+    crawl or `warehouse load`, and exits with WAREHOUSE_BUSY.
     """
 
     def __init__(self, crawler, db_path, spool_dir, batch_size: int):
@@ -116,6 +121,8 @@ class WarehousePipeline:
         self.db_path = db_path
         self.spool_dir = spool_dir
         self.batch_size = batch_size
+        self.articles_changed = False
+        self.busy: WarehouseLocked | None = None
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
 
@@ -127,34 +134,49 @@ class WarehousePipeline:
         return cls(crawler, db_path, spool_dir, settings.getint("WAREHOUSE_BATCH_SIZE", 500))
 
     def open_spider(self):
-        self.warehouse = Warehouse(self.db_path)
-        self.warehouse.init(refresh=False)
-        # Batches an earlier, interrupted run left on disk go in first: nothing fetched is lost.
-        leftovers = self.warehouse.load_spool(self.spool_dir)
-        if leftovers.batches:
-            logger.info("Loaded %d batch(es) left by earlier runs: %s", leftovers.batches, leftovers.summary())
-        self.articles_changed = bool(leftovers.new or leftovers.updated)
         self.run_id = new_run_id()
         self.stats.set_value("warehouse/run_id", self.run_id)
         self.stats.set_value("warehouse/path", str(self.db_path))
-        self.warehouse.start_run(self.run_id, self.crawler.spider.name, utc_now())
         self.spool = Spool(self.spool_dir, self.run_id)
+        self.warehouse = Warehouse(self.db_path)
+        try:
+            self.warehouse.init(refresh=False)
+            # The crawl lock is held (crawler/commands/crawl.py): a run still open is a dead one's.
+            self.warehouse.close_stale_runs(reason="interrupted")
+            self.warehouse.start_run(self.run_id, self.crawler.spider.name, utc_now())
+            self.stats.set_value("warehouse/run_started", True)
+        except WarehouseLocked as exc:
+            self.warehouse_busy(exc)
+        # Batches an earlier, interrupted run left on disk go in first: nothing fetched is lost.
+        self.load_sealed_batches()
 
     def close_spider(self):
-        self.flush()
+        self.spool.seal()
+        self.load_sealed_batches()
         self.spool.close()
-        if self.articles_changed:
-            self.warehouse.refresh()  # the similarity tables follow the articles
+        if self.articles_changed and not self.busy:
+            try:
+                self.warehouse.refresh()  # the similarity tables follow the articles
+            except WarehouseLocked as exc:
+                self.warehouse_busy(exc)
+        left = self.stats.get_value("warehouse/batches_left", 0)
+        if self.busy and left:
+            fail(self.crawler, exitcodes.WAREHOUSE_BUSY,
+                 f"{self.busy}; {left} batch(es) wait in {self.spool_dir} for the next crawl or `warehouse load`")
 
     def process_item(self, item):
         if isinstance(item, CrawlError):
             self.add_error(item.url, item.kind, item.message)
+        elif isinstance(item, Revisit):
+            self.spool.append_revisit(item.url, item.outcome, fetched_at=utc_now())
+            self.stats.inc_value(f"recrawl/{item.outcome}")
         elif _is_article(item):
             self.spool.append_article(ItemAdapter(item).asdict(), fetched_at=utc_now())
             if item.published_at is None:
                 self.stats.inc_value("warehouse/items_undated")
-            if self.spool.pending >= self.batch_size:
-                self.flush()
+        if self.spool.pending >= self.batch_size:
+            self.spool.seal()
+            self.load_sealed_batches()
         return item
 
     def add_error(self, url: str, kind: str, message: str):
@@ -170,15 +192,24 @@ class WarehousePipeline:
     def spider_error(self, failure, response, spider=None):
         self.add_error(response.url, "parse", f"{failure.type.__name__}: {failure.getErrorMessage()}")
 
-    def flush(self):
-        batch = self.spool.seal()
-        if batch is None:
-            return
-        result = self.warehouse.load_batch(batch)
-        os.remove(batch)
-        self.articles_changed |= bool(result.new or result.updated)
-        for name in ("new", "updated", "unchanged"):
-            self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
+    def load_sealed_batches(self):
+        """Load every sealed batch in the spool (this run's and any left by earlier runs), in order."""
+        try:
+            result = self.warehouse.load_spool(self.spool_dir)
+        except WarehouseLocked as exc:
+            self.warehouse_busy(exc)
+        else:
+            self.articles_changed |= bool(result.new or result.updated)
+            for name in ("new", "updated", "unchanged"):
+                self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
+            for batch, reason in result.failed:
+                logger.error("Batch %s was not loaded and stays in the spool: %s", batch, reason)
+        self.stats.set_value("warehouse/batches_left", len(list(Path(self.spool_dir).glob("*.jsonl"))))
+
+    def warehouse_busy(self, exc: WarehouseLocked):
+        if self.busy is None:
+            logger.warning("%s: spooling items to %s instead", exc, self.spool_dir)
+        self.busy = exc
 
 
 def utc_now() -> datetime:

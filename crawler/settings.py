@@ -48,3 +48,6 @@ FEED_EXPORT_ENCODING = "utf-8"
 # An unattended cron crawl opens no listening ports.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Our `crawl` command: Scrapy's, plus an exit code that says whether the crawl succeeded.
+COMMANDS_MODULE = "crawler.commands"

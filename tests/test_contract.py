@@ -25,6 +25,8 @@ CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "CONTRACT.md"
 # Columns we add beyond the CONTRACT, each on purpose.
 OUR_EXTRA_COLUMNS = {
     "crawl_runs": {"items_undated"},  # articles stored without a date: a silent-date-loss alarm
+    # HTTP validators for conditional re-fetches, and the mark of an article that now answers 404/410
+    "articles": {"etag", "last_modified", "gone_at"},
 }
 
 

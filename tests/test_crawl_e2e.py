@@ -183,10 +183,17 @@ def test_runs_recorded(crawl, site):
     assert len(runs) == 2
     assert runs[0][0] == "finished" and runs[0][1] > n
     assert runs[0][2:] == (n, 0, 0, 0, errors)
-    assert runs[1][2:] == (0, 0, n, 0, errors)
+    assert runs[1][0] == "finished"
+    assert (runs[1][2], runs[1][3], runs[1][5]) == (0, 0, 0), "the unchanged site gave new or changed items"
 
 
 def test_second_crawl_of_unchanged_site_adds_nothing(crawl):
     assert crawl.counts_after_second == crawl.counts_after_first
     assert query(crawl.db, "select max(version) from articles") == [(1,)]
 
+
+
+@pytest.mark.parametrize("check", sorted((ROOT / "sql" / "checks").glob("*.sql")), ids=lambda p: p.stem)
+def test_data_checks_pass_on_the_crawled_warehouse(crawl, check):
+    offending = query(crawl.db, check.read_text(encoding="utf-8"))
+    assert offending == [], f"{check.name} returns offending rows, e.g. {offending[:3]}"

@@ -20,8 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
-from lxml import html as lxml_html
 
 from crawler.extraction import ArticlePage, ListingPage
 from crawler.items import ArticleItem
@@ -157,6 +158,31 @@ def test_fields_survive_losing_every_class(case):
 
 
 @pytest.mark.parametrize("case", ARTICLE_CASES)
+def test_status_without_its_icon_is_lost_never_wrong(case):
+    """With every image, svg and empty element gone, the status is None (or still right):
+    never the article photo's alt text or a neighbour's icon."""
+    meta = _meta(case)
+    root = ArticlePage(meta["url"], _body(case), content_type=meta.get("content_type")).doc.root
+    for el in list(root.iter("img", "svg", "i", "span", "object")):
+        if el.tag in ("img", "svg", "object") or not "".join(el.itertext()).strip():
+            _drop(el)
+    item = ArticlePage(meta["url"], etree.tostring(root, encoding="unicode", method="html")).to_item()
+    assert item.category_status in (None, _expected(case)["category_status"]), f"{case}: {item.category_status!r}"
+
+
+def _drop(el) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+@pytest.mark.parametrize("case", ARTICLE_CASES)
 def test_truncated_page_keeps_its_head(case):
     """A download cut off after the first body paragraph still yields title, status and date."""
     body = _body(case)
@@ -202,6 +228,42 @@ def test_article_does_not_raise(body, content_type):
 @pytest.mark.parametrize("case", ARTICLE_CASES)
 def test_fixture_does_not_raise(case):
     assert "error" not in _item(case).rules.values()
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "", "not a url", "about:blank", "https://belarusinfocus.info"])
+def test_odd_page_urls_do_not_raise(url):
+    page = ArticlePage(url, _body("markups/bare"))
+    item = page.to_item()
+    assert item.title == _expected("markups/bare")["title"]  # the page still yields its fields
+    page.links()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<h1>", "</h1>", "<br>", "<a href='/economy/x'>", "</a>",
+                             "<img alt='negative'>", "Category status:", "Похожие статьи", "Фото: X",
+                             "September 18, 2017 10:50", "<time datetime='2017-13-99'>", "<table><tr><td>", "<!--", "-->"]),
+            st.text(max_size=20),
+        ),
+        max_size=40,
+    )
+)
+def test_any_markup_soup_yields_an_item(parts):
+    item = ArticlePage("https://belarusinfocus.info/economy/x", "".join(parts)).to_item()
+    assert "error" not in item.rules.values(), item.rules
+    assert all(link.position == i for i, link in enumerate(item.similar_links, 1))
+
+
+def test_article_links_equal_listing_links():
+    """ArticlePage.links() lets the spider discover links without parsing the page twice."""
+    case = "markups/drupal7-classic"
+    meta = _meta(case)
+    links = article_page(case).links()
+    assert links == ListingPage(meta["url"], _body(case), content_type=meta["content_type"]).links()
+    assert "https://belarusinfocus.info/economy/national-bank-eases-monetary-policy" in links
+    assert not any("#" in url or "utm_" in url for url in links)
 
 
 def test_from_response_reads_a_scrapy_response():

@@ -329,7 +329,7 @@ def test_close_stale_runs_marks_open_runs_except_the_kept_ones(warehouse):
 def test_known_articles(warehouse, spool_batch):
     warehouse.load_batch(spool_batch([article()]))
     assert warehouse.known_articles() == {
-        URL: ("hash-1", datetime(2017, 9, 18, 10, 50, tzinfo=MINSK), T0)
+        URL: (datetime(2017, 9, 18, 10, 50, tzinfo=MINSK), T0, None, None, None)
     }
 
 

@@ -11,10 +11,12 @@ never from the database's now(), so loads are reproducible in tests.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -40,19 +42,29 @@ ARTICLE_COLUMNS: dict[str, str] = {
     "similar_links": "STRUCT(url VARCHAR, title VARCHAR, position INTEGER)[]",
     "word_count": "INTEGER",
     "content_hash": "VARCHAR",
+    "etag": "VARCHAR",
+    "last_modified": "VARCHAR",
 }
 # ArticleItem fields deliberately not stored: which extraction rule found each field is for the
 # crawl's coverage guard, not for analysts.
 ARTICLE_FIELDS_NOT_STORED = frozenset({"rules"})
 # The record envelope and the error record's own fields (url is shared with articles).
 RECORD_COLUMNS: dict[str, str] = {
-    "record": "VARCHAR",  # 'article' | 'error'; other kinds are ignored
+    "record": "VARCHAR",  # 'article' | 'error' | 'seen' (a 304) | 'gone' (a 404/410); others ignored
     "fetched_at": "TIMESTAMPTZ",
     "kind": "VARCHAR",
     "message": "VARCHAR",
     "occurred_at": "TIMESTAMPTZ",
 }
 JSON_COLUMNS: dict[str, str] = {**RECORD_COLUMNS, **ARTICLE_COLUMNS}
+
+class KnownArticle(NamedTuple):
+    published_at: datetime | None
+    last_seen_at: datetime
+    etag: str | None
+    last_modified: str | None
+    gone_at: datetime | None
+
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -105,6 +117,57 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, sql_file: Path, params: dict) -
         cursor = con.execute(statement.query, used) if used else con.execute(statement.query)
         rows = cursor.fetchall() if cursor.description else None
     return rows
+
+
+class CoverageDrop(NamedTuple):
+    """A field whose coverage collapsed in a crawl run (see Warehouse.record_coverage)."""
+
+    field: str
+    items: int  # articles the run scraped
+    share: float  # of them with the field, 0..1
+    baseline: float  # median share of the recent runs, 0..1
+    message: str  # as stored in crawl_errors
+
+# Warehouse.record_coverage, statement 1: this run's rows, each with the baseline it is judged by.
+_RECORD_COVERAGE_SQL = """
+insert into crawl_coverage (run_id, field, items, present, share, rules, baseline, baseline_runs, flagged)
+with given as (
+    select unnest(json_transform(
+        $rows, '[{"field": "VARCHAR", "items": "INTEGER", "present": "INTEGER", "rules": "MAP(VARCHAR, INTEGER)"}]'
+    )) as r
+),
+current_run as (
+    select r.field, r.items, r.present, r.present / nullif(r.items, 0) as share, coalesce(r.rules, map()) as rules
+    from given
+),
+earlier as (
+    select c.field, c.share,
+           row_number() over (partition by c.field order by runs.started_at desc, runs.run_id desc) as recency
+    from crawl_coverage c
+    join crawl_runs runs using (run_id)
+    where c.run_id <> $run_id and runs.finish_reason = 'finished' and c.items >= $min_items and not c.flagged
+),
+baseline as (
+    select field, median(share) as baseline, count(*) as runs
+    from earlier where recency <= $window group by field
+)
+select $run_id, field, items, present, share, rules, baseline.baseline, coalesce(baseline.runs, 0),
+       coalesce(
+           list_contains($checked::varchar[], field) and items >= $min_items
+           and share < baseline.baseline * $ratio and baseline.baseline - share > $absolute,
+           false)
+from current_run left join baseline using (field)
+"""
+# Statement 2: the flagged fields, with the message their crawl_errors row gets.
+_FLAGGED_COVERAGE_SQL = """
+select field, items, share, baseline,
+       format('{} coverage fell to {:.0f}% ({} of {} articles) from {:.0f}% (median of the last {} run(s)): '
+              'a page redesign may have broken its extraction; rules now: {}',
+              field, 100 * share, present, items, 100 * baseline, baseline_runs,
+              array_to_string(list_transform(map_entries(rules), lambda e: e.key || ' ' || e.value), ', '))
+from crawl_coverage where run_id = $run_id and flagged
+order by field
+"""
 
 
 class Warehouse:
@@ -278,12 +341,73 @@ class Warehouse:
                 raise self._not_initialised(exc) from None
         return sorted(r[0] for r in rows)
 
+    # -- field coverage ---------------------------------------------------------------------
+    def record_coverage(
+        self,
+        run_id: str,
+        rows: Iterable[dict],
+        *,
+        site_url: str,
+        min_items: int,
+        baseline_runs: int,
+        drop_ratio: float,
+        drop_absolute: float,
+        checked: Iterable[str] | None = None,
+        occurred_at: datetime | None = None,
+    ) -> list[CoverageDrop]:
+        """Store one run's field coverage and flag the fields that collapsed, in one transaction.
+
+        `rows`: one dict per field: `field`, `items`, `present`, `rules` (rule name → count).
+        A field's baseline is the median share of the last `baseline_runs` earlier runs that
+        ended 'finished', scraped at least `min_items` articles and were not flagged for that
+        field (a broken extractor must not teach the baseline that an empty field is normal).
+        The field is flagged when this run scraped at least `min_items` articles and its share
+        is below `drop_ratio` × baseline *and* more than `drop_absolute` under it; without a
+        baseline (a first run) nothing is flagged. Only fields in `checked` (default: all) can
+        be flagged. Each flagged field also gets a crawl_errors row of kind 'coverage' (url:
+        `site_url`). Returns the flagged fields.
+        """
+        rows = list(rows)
+        params = {
+            "run_id": run_id,
+            "rows": json.dumps(rows, ensure_ascii=False),
+            "min_items": min_items,
+            "window": baseline_runs,
+            "ratio": drop_ratio,
+            "absolute": drop_absolute,
+            "checked": [r["field"] for r in rows] if checked is None else list(checked),
+        }
+        errors = {"run_id": run_id, "url": site_url, "at": occurred_at or self.clock()}
+        with self._write() as con:
+            con.begin()
+            try:
+                con.execute(_RECORD_COVERAGE_SQL, params)
+                flagged = [CoverageDrop(*row) for row in con.execute(_FLAGGED_COVERAGE_SQL, {"run_id": run_id}).fetchall()]
+                con.execute(
+                    "insert into crawl_errors (run_id, url, kind, message, occurred_at) "
+                    "select $run_id, $url, 'coverage', unnest($messages::varchar[]), $at",
+                    {**errors, "messages": [f.message for f in flagged]},
+                )
+                con.commit()
+            except duckdb.ConstraintException:
+                con.rollback()
+                raise WarehouseError(f"the coverage of crawl run {run_id} is already recorded") from None
+            except duckdb.CatalogException as exc:
+                con.rollback()
+                raise self._not_initialised(exc) from None
+            except duckdb.Error as exc:
+                con.rollback()
+                raise WarehouseError(f"coverage of crawl run {run_id} was not recorded: {one_line(exc)}") from None
+        return flagged
+
     # -- reading ----------------------------------------------------------------------------
-    def known_articles(self) -> dict[str, tuple[str, datetime | None, datetime]]:
-        """url -> (content_hash, published_at, last_seen_at), for the spider's incremental policy."""
+    def known_articles(self) -> dict[str, KnownArticle]:
+        """url -> what the spider's recrawl policy needs to know of each stored article."""
         with connect(self.path, read_only=True) as con:
             try:
-                rows = con.execute("select url, content_hash, published_at, last_seen_at from articles").fetchall()
+                rows = con.execute(
+                    "select url, published_at, last_seen_at, etag, last_modified, gone_at from articles"
+                ).fetchall()
             except duckdb.CatalogException as exc:
                 raise self._not_initialised(exc) from None
-        return {url: (content_hash, published_at, last_seen_at) for url, content_hash, published_at, last_seen_at in rows}
+        return {row[0]: KnownArticle(*row[1:]) for row in rows}

@@ -7,6 +7,7 @@ the loader merges sealed batches exactly once. Records (one JSON object per line
     {"record": "article", <ArticleItem fields>, "fetched_at": ISO-8601 with offset}
         published_at is ISO-8601 with offset; similar_links is a list of {url, title, position}
     {"record": "error", "url", "kind", "message", "occurred_at": ISO-8601 with offset}
+    {"record": "seen" | "gone", "url", "fetched_at"}   a stored article answered 304 / 404 or 410
 
 Each line goes to the OS as soon as it is appended, so a crashed crawl loses nothing it fetched.
 While a spool is open its run holds an exclusive flock on `<dir>/<run_id>.lock`; the OS drops it
@@ -137,6 +138,10 @@ class Spool:
 
     def append_error(self, url: str, kind: str, message: str | None, occurred_at: datetime) -> None:
         self.append({"record": "error", "url": url, "kind": kind, "message": message, "occurred_at": occurred_at})
+
+    def append_revisit(self, url: str, outcome: str, fetched_at: datetime) -> None:
+        """A stored article re-fetched without content: outcome "seen" (304) or "gone" (404/410)."""
+        self.append({"record": outcome, "url": url, "fetched_at": fetched_at})
 
     def seal(self) -> Path | None:
         """Make the current batch durable and final (`.jsonl`); return its path, or None if empty."""

@@ -22,7 +22,14 @@ from .dates import find_date, parse_site_datetime
 from .document import Document, Line, Marker
 from .icons import read_icon
 from .labels import status_word
-from .text import contains_label, join_paragraphs, match_label, normalize_whitespace, strip_label
+from .text import (
+    contains_label,
+    join_paragraphs,
+    match_label,
+    match_normalized_label,
+    normalize_whitespace,
+    strip_label,
+)
 from .urls import canonicalize_url, category_from_url, is_article_url, language_from_url, same_site, site_of
 
 log = logging.getLogger(__name__)
@@ -36,19 +43,14 @@ _STATUS_WINDOW = 60  # positions after the label within which the icon must star
 
 
 def _is_read_more(text: str | None) -> bool:
+    if not text or len(text) > 40:
+        return False
     bare = normalize_whitespace(text).strip(" ›»→.…>").casefold()
     return bare in _READ_MORE
 
 
 _READ_MORE = {label.strip(" ›»").casefold() for label in labels.READ_MORE}
-
-
-def _is_heading_label(line: Line, names) -> bool:
-    """A line that is only a block heading ("Similar articles", "Похожие статьи:"); a tab or
-    menu link with that text is not one unless it sits in a heading tag."""
-    if len(line.text) > 60 or (line.link_density > 0.5 and not line.heading):
-        return False
-    return match_label(line.text, names) == ""
+_META_LABELS = labels.PHOTO_CREDIT + labels.CATEGORY_STATUS
 
 
 class ArticlePage:
@@ -90,6 +92,8 @@ class ArticlePage:
         self._encoding = encoding
         self._content_type = content_type
         self._results: dict[str, tuple[object, str]] = {}
+        self._title_pos: int | None = None  # set by the title rule that found it
+        self._title_el = None
 
     @classmethod
     def from_response(cls, response) -> ArticlePage:
@@ -106,16 +110,28 @@ class ArticlePage:
     # ---- fields taken from the URL
 
     def url(self) -> str:
-        return canonicalize_url(self.response_url)
+        try:
+            return canonicalize_url(self.response_url)
+        except ValueError:  # an unparsable address is kept as given rather than lost
+            return self.response_url or ""
 
     def site(self) -> str:
-        return site_of(self.url())
+        try:
+            return site_of(self.url())
+        except ValueError:
+            return ""
 
     def language(self) -> str:
-        return language_from_url(self.url())
+        try:
+            return language_from_url(self.url())
+        except ValueError:
+            return "en"
 
     def category(self) -> str | None:
-        return category_from_url(self.url())
+        try:
+            return category_from_url(self.url())
+        except ValueError:
+            return None
 
     # ---- fields taken from the page
 
@@ -136,6 +152,16 @@ class ArticlePage:
 
     def similar_links(self) -> list[SimilarLink]:
         return self._field("similar_links")[0] or []
+
+    def links(self) -> list[str]:
+        """Every same-site link on the page, for discovery (not an item field)."""
+        from .listing import site_links  # listing imports this module
+
+        try:
+            return site_links(self.doc, self.base_url, self.response_url)
+        except Exception:  # noqa: BLE001 - discovery must not cost the item
+            log.warning("link discovery failed on %s", self.response_url, exc_info=True)
+            return []
 
     def to_item(self) -> ArticleItem:
         item = ArticleItem(url=self.url(), site=self.site(), language=self.language(), category=self.category() or "")
@@ -184,10 +210,13 @@ class ArticlePage:
         """The "Category status:" line and the position where its label text ends."""
         doc = self.doc
         blocks = self.teaser_blocks
-        for line in doc.lines:
-            if line.chrome or len(line.text) > 200 or any(lo <= line.start < hi for lo, hi in blocks):
+        # A theme may put the article's header (title, status, date) in the page <header>:
+        # chrome lines are searched too, after the others.
+        ordered = [line for line in doc.lines if not line.chrome] + [line for line in doc.lines if line.chrome]
+        for line in ordered:
+            if len(line.text) > 200 or any(lo <= line.start < hi for lo, hi in blocks):
                 continue
-            rest = match_label(line.text, labels.CATEGORY_STATUS)
+            rest = match_normalized_label(line.text, labels.CATEGORY_STATUS)
             if rest is not None:
                 label_chars = sum(ch.isalnum() for ch in line.text[: len(line.text) - len(rest)])
                 return line, self._pos_after_chars(line, label_chars)
@@ -196,18 +225,22 @@ class ArticlePage:
                 # <span>Category status</span><i class="…"></i><span>18.09.2017</span>
                 index = doc.next_token_after(line.start - 1)
                 while index < len(doc.token_pos) and doc.token_pos[index] <= line.end:
-                    token = doc.token_text[index]
+                    token = doc.token_text(index)
                     if match_label(token, labels.CATEGORY_STATUS) == "" and _strong_label(token):
                         return line, doc.token_pos[index]
                     index += 1
         return None
+
+    def in_teaser_block(self, pos: int) -> bool:
+        return any(lo <= pos < hi for lo, hi in self.teaser_blocks)
 
     @cached_property
     def teaser_blocks(self) -> list[tuple[int, int]]:
         """Position ranges of the "Similar articles" and "Recent trends" blocks: teasers there
         carry their own status, date and credit, never the article's."""
         names = labels.SIMILAR_ARTICLES + labels.RECENT_TRENDS
-        return [(line.start, block_end(self.doc, line)) for line in self.doc.lines if _is_heading_label(line, names)]
+        doc = self.doc
+        return [(doc.lines[i].start, block_end(doc, doc.lines[i])) for i in sorted(doc.label_lines(names))]
 
     def _pos_after_chars(self, line: Line, chars: int) -> int:
         """Position of the text piece of ``line`` in which its first ``chars`` letters end."""
@@ -215,13 +248,11 @@ class ArticlePage:
         seen = 0
         index = doc.next_token_after(line.start - 1)
         while index < len(doc.token_pos) and doc.token_pos[index] <= line.end:
-            seen += sum(ch.isalnum() for ch in doc.token_text[index])
+            seen += sum(ch.isalnum() for ch in doc.token_text(index))
             if seen >= chars:
                 return doc.token_pos[index]
             index += 1
         return line.end
-
-    _title_pos: int | None = None
 
     @cached_property
     def article_container(self):
@@ -237,14 +268,14 @@ class ArticlePage:
             node = node.getparent()
         return None
 
-    _title_el = None
-
     @cached_property
     def region(self) -> tuple[int, int]:
         """(start, end) positions of the article: from its title to the first block heading
         ("Similar articles", "Recent trends", …) after it, within its <article>/<main>."""
-        self.title()
+        title = self.title()
         doc = self.doc
+        if self._title_pos is None and title:
+            self._locate_title(title)
         start = self._title_pos
         if start is None and self.status_label:
             start = self.status_label[0].start
@@ -252,31 +283,70 @@ class ArticlePage:
         if start is None:
             start = doc.start.get(container, 0) if container is not None else 0
         end = doc.end.get(container, 10**12) if container is not None else 10**12
-        for line in doc.lines[doc.lines_from(start + 1):]:
-            if line.start >= end:
+        # A block heading in a sidebar (chrome) need not end the article: chrome lines are
+        # left out anyway, and a floated sidebar may come before the body in page order.
+        title_line = doc.line_of_pos(start)
+        with_chrome = bool(title_line and title_line.chrome)
+        index = doc.lines_from(start + 1)
+        while True:
+            following = _next_label_line(doc, labels.BLOCK_HEADINGS, index, with_chrome=with_chrome)
+            if following is None or following.start >= end:
                 break
-            if _is_heading_label(line, labels.BLOCK_HEADINGS):
-                end = line.start
+            # A block before any body text (a teaser box between the header and the body) is
+            # stepped over, its lines left out as teaser lines; after the body it ends it.
+            if any(
+                len(line.text) > 150 and not line.chrome and line.link_density <= 0.5
+                for line in doc.lines[doc.lines_from(start): following.index]
+            ):
+                end = following.start
                 break
+            index = following.index + 1
         return start, end
+
+    @cached_property
+    def title_in_chrome(self) -> bool:
+        """Whether the title sits in the page header (then so may its status and date)."""
+        self.region
+        line = self.doc.line_of_pos(self._title_pos) if self._title_pos is not None else None
+        return bool(line and line.chrome)
+
+    def _locate_title(self, title: str) -> None:
+        """Find a title known only from <meta>/<title> in the page text, so that "after the
+        title" still means something: the first line (not in a link) that reads the same."""
+        wanted = title.casefold()
+        for line in self.doc.lines:
+            if line.text.casefold() == wanted and line.link_density <= 0.5:
+                self._title_pos, self._title_el = line.start, line.block
+                return
 
     def region_lines(self, start: int | None = None, end: int | None = None) -> list[Line]:
         region_start, region_end = self.region
         start = region_start if start is None else start
         end = region_end if end is None else end
         doc = self.doc
-        lines = doc.lines[doc.lines_from(start):]
-        result = []
-        for line in lines:
-            if line.start >= end:
-                break
-            result.append(line)
-        return result
+        return doc.lines[doc.lines_from(start): doc.lines_from(end)]
 
     # ---- title
 
+    @cached_property
+    def site_names(self) -> set[str]:
+        """What the site calls itself: og:site_name and the shorter parts of <title>
+        ("Title | Belarus in Focus"), case-folded."""
+        names = {normalize_whitespace(self.doc.meta.get("og:site_name", "")).casefold()}
+        text = self.doc.title_text
+        for separator in _TITLE_SEPARATORS:
+            if separator in text:
+                parts = [normalize_whitespace(p).casefold() for p in text.split(separator)]
+                longest = max(parts, key=len)
+                names.update(p for p in parts if p != longest)
+                break
+        names.discard("")
+        return names
+
     def _is_site_name(self, el) -> bool:
-        """An <h1> around a link to the home page (a logo or the site name)."""
+        """A heading around a link to the home page (a logo), or reading the site's name."""
+        if self.doc.text_of(el).casefold() in self.site_names:
+            return True
         for a in el.iter("a"):
             href = a.get("href")
             if href is None:
@@ -322,11 +392,14 @@ class ArticlePage:
         # a theme may put the title in the page <header>; the site name there links home
         headed = [line for line in window if line.heading and not self._is_site_name(_heading_of(line))]
         plain = [line for line in window if line.link_density < 0.5 and not line.chrome]
-        for group in (headed, plain):
-            if group:
-                line = group[-1]
-                self._title_pos, self._title_el = line.start, line.block
-                return line.text
+        if headed:  # the whole heading, even when a <br> splits it into lines
+            heading = _heading_of(headed[-1])
+            self._title_pos, self._title_el = self.doc.start.get(heading, headed[-1].start), heading
+            return self.doc.text_of(heading) or headed[-1].text
+        if plain:
+            line = plain[-1]
+            self._title_pos, self._title_el = line.start, line.block
+            return line.text
         return None
 
     def _could_be_title(self, line: Line) -> bool:
@@ -348,7 +421,7 @@ class ArticlePage:
         text = self.doc.title_text
         if not text:
             return None
-        for separator in (" | ", " — ", " – ", " - ", " :: "):
+        for separator in _TITLE_SEPARATORS:
             if separator in text:
                 return max(text.split(separator), key=len).strip() or None
         return text
@@ -376,34 +449,42 @@ class ArticlePage:
         text_word = None
         index = doc.next_token_after(pos)
         for index in range(index, min(index + 6, len(doc.token_pos))):
-            token = doc.token_text[index]
+            token = doc.token_text(index)
             if not any(ch.isalnum() for ch in token):
                 continue
             word, known = status_word(token)
-            if word is None:  # "Status", "icon": generic words around the icon
-                continue
+            if word is None and not any(ch.isdigit() for ch in token):
+                continue  # "Status", "icon": generic words around the icon
             limit = min(limit, doc.token_pos[index])
             if known and len(token) <= 40:
                 text_word = word
             break
         fallback = None
-        for marker in doc.markers_between(doc.icons, doc.icon_pos, pos, limit):
+        for marker in doc.icons_between(pos, limit):
             word, known = read_icon(marker.el)
             if known:
                 return word
-            if word and word.count("-") <= 1:
+            if word and word.count("-") <= 1 and not _is_photo(marker.el):
                 fallback = fallback or word
         return text_word or fallback
 
     def _status_between_title_and_date(self) -> str | None:
+        self.region  # locates the title
         start = self._title_pos
-        date = self._date_after_title_found
-        if start is None or date is None:
+        if start is None:
             return None
+        date = self._date_after_title_found
+        if date is not None:
+            end = date[0] + 1
+        else:  # no date: up to the first body paragraph
+            body = [line for line in self._body_candidates() if len(line.text) > 150]
+            if not body:
+                return None
+            end = body[0].start
         doc = self.doc
-        for marker in doc.markers_between(doc.icons, doc.icon_pos, start, date[0] + 1):
+        for marker in doc.icons_between(start, end):
             word, known = read_icon(marker.el)
-            if known and not marker.chrome:
+            if known and (not marker.chrome or self.title_in_chrome) and not _is_photo(marker.el):
                 return word
         return None
 
@@ -417,7 +498,7 @@ class ArticlePage:
             lo, hi = doc.start.get(el), doc.end.get(el)
             if lo is None or not start <= lo < end:
                 continue
-            icons = doc.markers_between(doc.icons, doc.icon_pos, lo - 1, hi + 1)
+            icons = doc.icons_between(lo - 1, hi + 1)
             for marker in icons:
                 if marker.chrome:
                     continue
@@ -443,7 +524,7 @@ class ArticlePage:
         line_hit = None
         stop = end
         for line in self.region_lines(start, end):
-            if line.chrome:
+            if (line.chrome and not self.title_in_chrome) or self.in_teaser_block(line.start):
                 continue
             if len(line.text) <= _MAX_DATE_LINE:
                 found = find_date(line.text)
@@ -455,7 +536,7 @@ class ArticlePage:
                 stop = line.start  # the body has begun: a later date is in the prose
                 break
         for marker in doc.markers_between(doc.times, doc.time_pos, start - 1, stop):
-            if marker.chrome:
+            if (marker.chrome and not self.title_in_chrome) or self.in_teaser_block(marker.pos):
                 continue
             value = self._time_value(marker.el, language)
             if value is not None:
@@ -516,7 +597,9 @@ class ArticlePage:
             start = min(start, doc.start.get(container, start))
         lines = self.region_lines(start, end)
         for position, line in enumerate(lines):
-            if line.chrome or len(line.text) > _MAX_CREDIT_LINE:
+            if (line.chrome and not self.title_in_chrome) or len(line.text) > _MAX_CREDIT_LINE:
+                continue
+            if self.in_teaser_block(line.start):
                 continue
             rest = match_label(
                 line.text,
@@ -557,6 +640,11 @@ class ArticlePage:
     # ---- body
 
     def _body_candidates(self) -> list[Line]:
+        return self.body_lines
+
+    @cached_property
+    def body_lines(self) -> list[Line]:
+        """Lines that may be body paragraphs, before the <p>-or-not choice."""
         start, end = self.region
         skip = set()
         if self.status_label:
@@ -567,11 +655,13 @@ class ArticlePage:
         for line in self.region_lines(start, end):
             if line.index in skip or line.chrome or line.caption or line.heading:
                 continue
+            if self.in_teaser_block(line.start):
+                continue
             if line.start <= start:  # the title line itself
                 continue
             if line.link_density > 0.5 or _is_read_more(line.text):
                 continue
-            if self._is_date_line(line) or match_label(line.text, labels.PHOTO_CREDIT + labels.CATEGORY_STATUS) is not None:
+            if self._is_date_line(line) or match_normalized_label(line.text, _META_LABELS) is not None:
                 continue
             if len(line.text) <= 40 and status_word(line.text)[1] and len(line.text.split()) <= 3:
                 continue  # a visually hidden status word
@@ -599,13 +689,13 @@ class ArticlePage:
             last = in_paragraphs[-1].start
             lines = [line for line in lines if line.tag in PARAGRAPH_TAGS or (len(line.text) >= 150 and line.start < last)]
         paragraphs: list[str] = []
-        previous_block = None
+        previous = None
         for line in lines:
-            if line.tag == "p" and line.block is previous_block:
-                paragraphs[-1] += " " + line.text  # a <br> inside one <p> is not a new paragraph
+            if previous is not None and line.block is previous.block and line.brs == 1 and line.index == previous.index + 1:
+                paragraphs[-1] += " " + line.text  # one <br> breaks a line, two break a paragraph
             else:
                 paragraphs.append(line.text)
-            previous_block = line.block
+            previous = line
         return join_paragraphs(paragraphs) or None
 
     def _body_largest_block(self) -> str | None:
@@ -626,7 +716,8 @@ class ArticlePage:
         doc = self.doc
         start = self.region[0]
         ordered = doc.lines[doc.lines_from(start):] + doc.lines[: doc.lines_from(start)]
-        return [line for line in ordered if _is_heading_label(line, labels.SIMILAR_ARTICLES)]
+        wanted = self.doc.label_lines(labels.SIMILAR_ARTICLES)
+        return [line for line in ordered if line.index in wanted]
 
     def block_end(self, heading: Line) -> int:
         """End position of the block a heading opens: the next block heading, or the end of the
@@ -676,11 +767,15 @@ class ArticlePage:
         a heading, date and lead; an image-only link falls back to its title attribute."""
         doc = self.doc
         el = marker.el
+        text = ""
         if any(isinstance(child.tag, str) and child.tag in _BLOCKISH for child in el.iter()):
             first = doc.line_of_pos(marker.pos)
             if first is not None and first.start <= doc.end.get(el, -1):
-                return first.text
-        text = doc.text_of(el)
+                text = first.text
+                found = find_date(text)
+                if found and found[0] > 0 and found[1] >= len(text) - 1:
+                    text = text[: found[0]].rstrip(" ,|·—-")  # "Title October 02, 2017 11:57"
+        text = text or doc.text_of(el)
         return text or normalize_whitespace(el.get("title"))
 
     def _article_link(self, a) -> str | None:
@@ -700,11 +795,8 @@ def block_end(doc: Document, heading: Line) -> int:
     """End position of the block a heading line opens: the next block heading, or the end of
     the smallest element around the heading that holds the first link after it, whichever
     comes first. Shared with ListingPage (to leave out the "Recent trends" block)."""
-    end = 10**12
-    for line in doc.lines[heading.index + 1:]:
-        if _is_heading_label(line, labels.BLOCK_HEADINGS):
-            end = line.start
-            break
+    following = _next_label_line(doc, labels.BLOCK_HEADINGS, heading.index + 1)
+    end = following.start if following is not None else 10**12
     index = bisect.bisect_right(doc.link_pos, heading.end)
     if index < len(doc.link_pos) and heading.block is not None:
         container = doc.smallest_ancestor_covering(heading.block, doc.link_pos[index])
@@ -713,7 +805,23 @@ def block_end(doc: Document, heading: Line) -> int:
     return end
 
 
+_TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ")
 _BLOCKISH = frozenset("h1 h2 h3 h4 h5 h6 p div li time".split())
+
+
+def _is_photo(el) -> bool:
+    """A picture rather than an icon: inside <figure>/<picture>, or wider/taller than 64 px."""
+    for size in (el.get("width"), el.get("height")):
+        if size and size.strip().rstrip("px").isdigit() and int(size.strip().rstrip("px")) > 64:
+            return True
+    parent = el.getparent()
+    for _ in range(3):
+        if parent is None:
+            break
+        if parent.tag in ("figure", "picture"):
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _strong_label(token: str) -> bool:
@@ -728,6 +836,15 @@ def _heading_of(line: Line):
     while node is not None and node.tag != line.heading:
         node = node.getparent()
     return node if node is not None else line.block
+
+
+def _next_label_line(doc: Document, names: tuple[str, ...], from_index: int, with_chrome: bool = True) -> Line | None:
+    """The first line at or after ``from_index`` that is only one of these labels."""
+    indices = sorted(doc.label_lines(names))
+    for index in indices[bisect.bisect_left(indices, from_index):]:
+        if with_chrome or not doc.lines[index].chrome:
+            return doc.lines[index]
+    return None
 
 
 def _credit_inside(text: str) -> str | None:

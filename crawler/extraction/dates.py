@@ -46,17 +46,20 @@ _ISO = re.compile(
     _FLAGS,
 )
 _MONTH_DAY_YEAR = re.compile(
-    r"(?<!\w)(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
+    r"(?<!\w)(?P<mon>[a-zа-яё]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
     _FLAGS,
 )
 _DAY_MONTH_YEAR = re.compile(
     r"(?<!\w)(?P<d>\d{1,2})\s+(?P<mon>[a-zа-яё]{3,9})\.?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
     _FLAGS,
 )
-_DOTTED = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)" + _TIME, _FLAGS)
+# "18.09.2017" and the short "18.09.17" (20xx).
+_DOTTED = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?![\d.])" + _TIME, _FLAGS)
+_YEAR_FIRST = re.compile(r"(?<![\d/])(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])" + _TIME, _FLAGS)
 # Drupal's default short format is month first: "09/18/2017 - 10:50".
 _SLASHED = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?!\d)" + _TIME, _FLAGS)
-_PATTERNS = (_ISO, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _DOTTED, _SLASHED)
+_DIGIT = re.compile(r"\d")
+_PATTERNS = (_ISO, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _DOTTED, _SLASHED, _YEAR_FIRST)
 
 DATEPARSER_SETTINGS = {
     "TIMEZONE": "Europe/Minsk",
@@ -88,6 +91,8 @@ def _build(match: re.Match) -> datetime | None:
     if ampm and 1 <= hour <= 12:
         hour = hour % 12 + (12 if ampm == "p" else 0)
     year = int(groups["y"])
+    if len(groups["y"]) == 2:
+        year += 2000
     if not 1900 <= year <= 2100:
         return None
     try:
@@ -122,7 +127,7 @@ def _fast(text: str) -> tuple[int, int, datetime] | None:
 
 def find_date(text: str | None) -> tuple[int, int, datetime] | None:
     """(start, end, value) of the first site-format date inside a longer text, else None."""
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or _DIGIT.search(text) is None:
         return None
     try:
         return _fast(text)
@@ -156,7 +161,7 @@ def parse_site_datetime(text: str | None, language: str | None = None) -> dateti
         found = _fast(text)
         if found:
             return found[2]
-        if len(text) > _FALLBACK_MAX_LEN or not any(ch.isdigit() for ch in text):
+        if len(text) > _FALLBACK_MAX_LEN or _DIGIT.search(text) is None:
             return None
         return parse_with_dateparser(text, language)
     except Exception:  # noqa: BLE001 - a date we cannot read is a missing date, not a crash

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from .labels import status_word
+from .labels import names_an_icon, status_word
 
 _TEXT_ATTRS = ("alt", "title", "aria-label", "data-status", "data-value", "data-original-title", "data-tooltip")
 _FILE_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "srcset", "data", "xlink:href", "href")
@@ -69,11 +69,13 @@ def read_icon(el) -> tuple[str | None, bool]:
     """(word, known): a known status word from any source wins; otherwise the first other word,
     preferring text attributes, then file names, then class names."""
     fallback = None
-    for sources in (_text_sources(el), _file_refs(el), _class_sources(el)):
+    for kind, sources in (("text", _text_sources(el)), ("file", _file_refs(el)), ("class", _class_sources(el))):
         for raw in sources:
             word, known = status_word(raw)
             if known:
                 return word, True
-            if word and fallback is None:
+            if word and fallback is None and (kind != "class" or names_an_icon(raw)):
+                # a class gives an unknown word only with an icon-ish part ("trend-icon--stable"),
+                # never a layout class ("sep", "pull-left")
                 fallback = word
     return fallback, False

@@ -23,17 +23,17 @@ SIMILAR_ARTICLES = (
 )
 RECENT_TRENDS = ("Recent trends", "Latest trends", "Последние тренды")
 # Other block headings that end the previous block (the Similar block stops at any of them).
+# Not "Share"/"Tags": themes print those in the article header too, before the body.
 OTHER_BLOCKS = (
     "Comments",
     "Комментарии",
+    "Add new comment",
+    "Добавить комментарий",
+    "Leave a comment",
     "Most read",
     "Popular",
     "Популярное",
     "Самое читаемое",
-    "Tags",
-    "Теги",
-    "Share",
-    "Поделиться",
 )
 BLOCK_HEADINGS = SIMILAR_ARTICLES + RECENT_TRENDS + OTHER_BLOCKS
 PHOTO_CREDIT = ("Photo credit", "Photo", "Фото", "Фотография", "Image", "Изображение")
@@ -109,6 +109,14 @@ def status_tokens(raw: str | None) -> list[str]:
             continue
         tokens.append(token)
     return tokens
+
+
+_ICON_WORDS = frozenset({"icon", "icons", "ico", "status", "state", "trend", "trends", "indicator", "badge", "fa", "glyphicon"})
+
+
+def names_an_icon(raw: str) -> bool:
+    """Whether a class name says it is an icon/status ("trend-icon--x", "status-x", "fa-x")."""
+    return any(token in _ICON_WORDS for token in _TOKEN_SPLIT.split(raw.casefold()))
 
 
 def known_status(token: str) -> str | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from . import labels
-from .article import _is_heading_label, block_end
+from .article import block_end
 from .document import Document
 from .text import normalize_whitespace
 from .urls import canonicalize_url, is_article_url, same_site
@@ -59,7 +59,7 @@ class ListingPage:
         """Position ranges of the "Recent trends" (and "Similar articles") blocks."""
         doc = self.doc
         names = labels.RECENT_TRENDS + labels.SIMILAR_ARTICLES
-        return [(line.start, block_end(doc, line)) for line in doc.lines if _is_heading_label(line, names)]
+        return [(doc.lines[i].start, block_end(doc, doc.lines[i])) for i in sorted(doc.label_lines(names))]
 
     @cached_property
     def _main_range(self) -> tuple[int, int] | None:
@@ -87,7 +87,10 @@ class ListingPage:
 
     def next_page_url(self) -> str | None:
         """The next listing page: rel="next", a "next ›"/"следующая ›" link, or a *next* class."""
-        own = canonicalize_url(self.response_url)
+        try:
+            own = canonicalize_url(self.response_url)
+        except ValueError:
+            own = self.response_url
         for candidate in self._next_candidates():
             url = self._absolute(candidate)
             if url and url != own:
@@ -112,9 +115,21 @@ class ListingPage:
 
     def links(self) -> list[str]:
         """Every same-site link (canonical, page order, each once), for discovery."""
-        found: dict[str, None] = {}
-        for marker in self.doc.links:
-            url = self._absolute(marker.el.get("href"))
-            if url and not url.lower().endswith(_FILE_SUFFIXES):
-                found.setdefault(url)
-        return list(found)
+        return site_links(self.doc, self.base_url, self.response_url)
+
+
+def site_links(doc: Document, base_url: str, page_url: str) -> list[str]:
+    """Every same-site link of a parsed page (canonical, page order, each once), files aside.
+    Shared with ArticlePage.links(), so an article page is not parsed twice for discovery."""
+    found: dict[str, None] = {}
+    for marker in doc.links:
+        href = (marker.el.get("href") or "").strip()
+        if not href or href.startswith(_SKIP_SCHEMES):
+            continue
+        try:
+            url = canonicalize_url(href, base_url)
+        except ValueError:
+            continue
+        if same_site(url, page_url) and not urlsplit(url).path.lower().endswith(_FILE_SUFFIXES):
+            found.setdefault(url)
+    return list(found)

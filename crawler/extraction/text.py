@@ -9,7 +9,7 @@ from functools import lru_cache
 from .labels import PHOTO_CREDIT
 
 # Characters that render as nothing; pages use them for hyphenation hints and joiners.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A word: letters/digits in any script, kept whole across inner hyphens and apostrophes.
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # What may sit between a label and its value ("Фото: X", "Photo — X").
@@ -20,8 +20,8 @@ def normalize_whitespace(text: str | None) -> str:
     """Collapse every run of Unicode whitespace (NBSP, thin spaces, newlines) to one space."""
     if not text:
         return ""
-    if not text.isascii():  # the common ASCII case skips the (slower) translate
-        text = text.translate(_INVISIBLE)
+    if not text.isascii() and _INVISIBLE.search(text):  # rare: search is cheaper than sub
+        text = _INVISIBLE.sub("", text)
     # str.split() without arguments already splits on all Unicode whitespace, NBSP included.
     return " ".join(text.split())
 
@@ -53,10 +53,18 @@ def match_label(
     ``extra_separators`` ("by" for "Photo by Reuters"), so "Status quo of ..." is not the label
     "Status". Labels are tried longest first.
     """
-    norm = normalize_whitespace(text)
+    return match_normalized_label(
+        normalize_whitespace(text), tuple(labels), extra_separators=extra_separators, separators=separators
+    )
+
+
+def match_normalized_label(
+    norm: str, labels: tuple[str, ...], *, extra_separators: Iterable[str] = (), separators: str = ":："
+) -> str | None:
+    """match_label for text that is already whitespace-normalised (page lines are)."""
     if not norm:
         return None
-    match = _label_regex(tuple(labels)).match(norm)
+    match = _label_regex(labels).match(norm)
     if match is None:
         return None
     rest = norm[match.end():]

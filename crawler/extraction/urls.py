@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
@@ -17,6 +19,8 @@ TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters safe_url_string would escape in an ASCII URL; without them it is a no-op we skip.
+_UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
 
 # First path segments that are never a section: Drupal system paths, files, feeds.
 NON_SECTION_SEGMENTS = frozenset(
@@ -45,6 +49,7 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=8192)  # pure, and pages repeat their menu and sidebar links
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """The canonical form: scheme and host as given (lower-cased), no fragment, no tracking
     parameters, no trailing slash except the root "/", other parameters in their order.
@@ -55,7 +60,8 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     url = (url or "").strip()
     if base:
         url = urljoin(base, url)
-    url = safe_url_string(url)  # percent-encode non-ASCII paths, IDNA hosts
+    if not url.isascii() or _UNSAFE.search(url):
+        url = safe_url_string(url)  # percent-encode non-ASCII paths, IDNA hosts
     parts = urlsplit(url)
     tracking = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True) if _is_tracking(name)]
     if tracking:

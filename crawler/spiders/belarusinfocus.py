@@ -4,11 +4,17 @@ Articles are discovered three ways, so that none is missed when one source is in
 section listings (newest first, `?page=N`), the sitemap (and RSS feed), and links between
 articles (the "Similar articles" block, the sidebar). Every URL is canonicalised before it is
 requested, so an article reached through several addresses is fetched once.
+
+Incremental by default (crawler/recrawl.py): listings are newest first, so paging a section
+stops at the first page that holds only stored articles, and a stored article is fetched again
+only when the recrawl policy says so, with a conditional request. `-a full=1` walks every
+listing page and revalidates every stored article.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -17,7 +23,10 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.extraction import ArticlePage, ListingPage
 from crawler.extraction.urls import canonicalize_url, is_article_url, is_section_url
+from crawler.items import Revisit
 from crawler.middlewares import failure_to_error
+from crawler.recrawl import RecrawlPolicy
+from warehouse import Warehouse, WarehouseError, resolve_db_path
 
 # Drupal's old addresses answer with a redirect to the article's current path.
 LEGACY_NODE_PATH = re.compile(r"^(/ru)?/node/\d+/?$")
@@ -40,6 +49,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         self.full = str(full or "").lower() in ("1", "true", "yes")
 
     async def start(self):
+        self.policy = self._recrawl_policy()
         for path in self.home_paths:
             yield self._request(self.base_url + path, self.parse_listing)
         yield self._request(self.base_url + "/sitemap.xml", self.parse_sitemap)
@@ -50,17 +60,25 @@ class BelarusInFocusSpider(scrapy.Spider):
     def parse_listing(self, response):
         """Home page or a section listing: articles, the next page, other sections."""
         page = ListingPage(response.url, response.body, _encoding(response))
-        for url in page.article_urls():
-            yield self._request(url, self.parse_article)
+        articles = [canonicalize_url(url) for url in page.article_urls()]
+        for url in articles:
+            yield from self._article_request(url)
         next_url = page.next_page_url()
-        if next_url:
+        # Newest first: a page of stored articles only means the older pages hold nothing new.
+        if next_url and (self.full or not articles or not all(map(self.policy.is_known, articles))):
             yield self._request(next_url, self.parse_listing)
         yield from self._follow_links(page.links())
 
     def parse_article(self, response):
+        if response.status == 304:
+            yield Revisit(url=canonicalize_url(response.url), outcome="seen")
+            return
         page = ArticlePage(response.url, response.body, _encoding(response))
-        yield page.to_item()
-        yield from self._follow_links(ListingPage(response.url, response.body, _encoding(response)).links())
+        item = page.to_item()
+        item.etag = _header(response, b"ETag")
+        item.last_modified = _header(response, b"Last-Modified")
+        yield item
+        yield from self._follow_links(page.links())
 
     def parse_sitemap(self, response):
         sitemap = Sitemap(response.body)
@@ -69,29 +87,67 @@ class BelarusInFocusSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield self._request(url, self.parse_sitemap)
             elif is_article_url(url):
-                yield self._request(url, self.parse_article)
+                yield from self._article_request(canonicalize_url(url), lastmod=_w3c_datetime(entry.get("lastmod")))
 
     def parse_feed(self, response):
         for url in response.xpath("//item/link/text()").getall():
             if is_article_url(url.strip()):
-                yield self._request(url.strip(), self.parse_article)
+                yield from self._article_request(canonicalize_url(url.strip()))
 
     def record_failure(self, failure):
         error = failure_to_error(failure)
-        if error is not None:
-            yield error
+        if error is None:
+            return
+        yield error
+        # A stored article that now answers 404/410 is marked gone (never deleted).
+        if error.kind == "http" and error.message in ("HTTP 404", "HTTP 410") and self.policy.is_known(error.url):
+            yield Revisit(url=error.url, outcome="gone")
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _recrawl_policy(self) -> RecrawlPolicy:
+        settings = self.crawler.settings
+        path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
+        try:
+            known = Warehouse(path).known_articles() if path.exists() else {}
+        except WarehouseError as exc:  # locked or not initialised: then every article is fetched
+            self.logger.warning("Cannot read the stored articles (%s): fetching every article", exc)
+            known = {}
+        return RecrawlPolicy(known, full=self.full, refetch_days=settings.getint("REFETCH_DAYS", 14))
+
     def _follow_links(self, urls):
         for url in urls:
-            if is_article_url(url) or LEGACY_NODE_PATH.match(urlsplit(url).path):
+            if is_article_url(url):
+                yield from self._article_request(canonicalize_url(url))
+            elif LEGACY_NODE_PATH.match(urlsplit(url).path):
                 yield self._request(url, self.parse_article)
             elif is_section_url(url):
                 yield self._request(url, self.parse_listing)
 
+    def _article_request(self, url: str, lastmod: datetime | None = None):
+        if not self.policy.should_fetch(url, lastmod):
+            self.crawler.stats.inc_value("recrawl/skipped_known")
+            return
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.record_failure,
+                             headers=self.policy.conditional_headers(url),
+                             meta={"handle_httpstatus_list": [304]})
+
     def _request(self, url: str, callback) -> scrapy.Request:
         return scrapy.Request(canonicalize_url(url), callback=callback, errback=self.record_failure)
+
+
+def _header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _w3c_datetime(text: str | None) -> datetime | None:
+    """A sitemap <lastmod> (W3C datetime: a date, or a date and time with an offset)."""
+    try:
+        value = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _encoding(response) -> str | None:

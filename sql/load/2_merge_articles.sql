@@ -11,10 +11,10 @@ where outcome in ('new', 'updated');
 
 insert into articles
     (url, site, language, category, title, published_at, category_status, photo_credit, body,
-     word_count, content_hash, version, first_seen_at, last_seen_at, last_changed_at)
+     word_count, content_hash, version, first_seen_at, last_seen_at, last_changed_at, etag, last_modified)
 select
     url, site, language, category, title, published_at, category_status, photo_credit, body,
-    word_count, content_hash, 1, seen_at, seen_at, seen_at
+    word_count, content_hash, 1, seen_at, seen_at, seen_at, etag, last_modified
 from _load_articles
 where outcome = 'new';
 
@@ -28,12 +28,16 @@ set title = n.title,
     content_hash = n.content_hash,
     version = n.stored_version + 1,
     last_seen_at = greatest(articles.last_seen_at, n.seen_at),
-    last_changed_at = n.seen_at
+    last_changed_at = n.seen_at,
+    etag = n.etag,
+    last_modified = n.last_modified
 from _load_articles as n
 where articles.url = n.url and n.outcome = 'updated';
 
 -- greatest(): a record loaded late must not move last_seen_at backwards.
 update articles
-set last_seen_at = greatest(articles.last_seen_at, n.seen_at)
+set last_seen_at = greatest(articles.last_seen_at, n.seen_at),
+    etag = coalesce(n.etag, articles.etag),
+    last_modified = coalesce(n.last_modified, articles.last_modified)
 from _load_articles as n
 where articles.url = n.url and n.outcome = 'unchanged';

@@ -10,7 +10,8 @@ select
     $now,
     count(*) filter (where outcome = 'new'),
     count(*) filter (where outcome = 'updated'),
-    count(*) filter (where outcome = 'unchanged'),
+    -- a 304 revalidation is an unchanged article too
+    count(*) filter (where outcome = 'unchanged') + (select count(*) from _load_revisits where record = 'seen'),
     (select count(*) from _load_invalid),
     (select count(*) from _load_raw where record = 'error')
 from _load_articles;

@@ -1,0 +1,40 @@
+"""`scrapy crawl`, with the crawl lock taken first and exit codes that say whether the crawl
+succeeded (crawler/exitcodes.py). Registered through COMMANDS_MODULE; the crawling itself is
+Scrapy's own crawl command.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from crawler import exitcodes
+from crawler.lock import AlreadyRunning, CrawlLock
+from warehouse import resolve_db_path
+
+
+class Command(ScrapyCrawlCommand):
+    def _create_crawler(self, spname):
+        self.crawler = super()._create_crawler(spname)
+        return self.crawler
+
+    def run(self, args, opts):
+        # Before anything else: a second crawl must not touch the warehouse, the spool or the site.
+        lock = CrawlLock(resolve_db_path(setting=self.settings.get("WAREHOUSE_PATH")))
+        try:
+            lock.acquire()
+        except AlreadyRunning as exc:
+            print(f"crawl: error: {exc}", file=sys.stderr)
+            self.exitcode = exitcodes.ALREADY_RUNNING
+            return
+        try:
+            super().run(args, opts)
+        finally:
+            lock.release()
+        stats = self.crawler.stats
+        for reason in stats.get_value(exitcodes.STAT_REASONS) or []:
+            print(f"crawl: error: {reason}", file=sys.stderr)
+        code = stats.get_value(exitcodes.STAT_CODE, exitcodes.OK)
+        if code != exitcodes.OK:
+            self.exitcode = code
