@@ -6,7 +6,14 @@ Robots.txt refusals and off-site links are policy, not failures: Scrapy's own st
 
 from __future__ import annotations
 
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError as TxTimeoutError
@@ -28,7 +35,8 @@ def failure_to_error(failure) -> CrawlError | None:
         # Scrapy cancels a download past DOWNLOAD_MAXSIZE, announced or streamed.
         message = str(failure.value) or "response larger than DOWNLOAD_MAXSIZE"
         return CrawlError(url=url, kind="oversized", message=message)
-    if failure.check(DNSLookupError, ConnectError, TxTimeoutError, TimeoutError, ResponseFailed):
+    if failure.check(CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError, DownloadFailedError,
+                     DNSLookupError, ConnectError, TxTimeoutError, TimeoutError, ResponseFailed):
         return CrawlError(url=url, kind="network", message=_one_line(failure))
     return CrawlError(url=url, kind="download", message=_one_line(failure))
 

@@ -1,6 +1,8 @@
 """The recrawl policy: which stored articles a crawl fetches again, and how.
 
-A default (incremental) crawl fetches an article it already holds only when it may have
+A default (incremental) crawl stops paging a section at the first listing page that holds only
+stored articles or pages that failed for good last time (unless the previous run was
+interrupted), skips those failed pages, and fetches an article it already holds only when it may have
 changed: published within the last REFETCH_DAYS days, or listed in the sitemap with a lastmod
 newer than when it was last seen. `full=1` revalidates every stored article. Every re-fetch is
 a conditional request, so an unchanged page costs a 304 and no body.
@@ -15,17 +17,32 @@ from warehouse.loader import KnownArticle
 
 class RecrawlPolicy:
     def __init__(self, known: dict[str, KnownArticle], *, full: bool, refetch_days: int,
-                 now: datetime | None = None):
+                 failed: set[str] = frozenset(), walk_all_listings: bool = False, now: datetime | None = None):
         self.known = known
+        self.failed = failed
         self.full = full
+        # After an interrupted run the older listing pages may hold articles never fetched.
+        self.walk_all_listings = full or walk_all_listings
         self.recent_since = (now or datetime.now(timezone.utc)) - timedelta(days=refetch_days)
 
     def is_known(self, url: str) -> bool:
         return url in self.known
 
+    def _seen_before(self, url: str) -> bool:
+        return url in self.known or url in self.failed
+
+    def should_walk_on(self, listed: list[str]) -> bool:
+        """Whether to follow a listing's next page, given the article URLs it listed (newest
+        first): a page of stored articles only means the older pages hold nothing new."""
+        return self.walk_all_listings or not listed or not all(map(self._seen_before, listed))
+
     def should_fetch(self, url: str, lastmod: datetime | None = None) -> bool:
+        if self.full:
+            return True
+        if url in self.failed:  # answered 404/410 or was oversized last time
+            return False
         article = self.known.get(url)
-        if article is None or self.full:
+        if article is None:
             return True
         if article.published_at is not None and article.published_at >= self.recent_since:
             return True

@@ -34,8 +34,26 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "crawler.extensions.CoverageGuard": 400,  # before CrawlRunRecorder: its errors count the coverage rows
     "crawler.extensions.CrawlRunRecorder": 500,
 }
+
+# Layout drift (CoverageGuard): a run's share of articles having each field is compared with the
+# median share of the last COVERAGE_BASELINE_RUNS earlier finished runs (five: one or two odd
+# runs do not move a median). A field is flagged (crawl_errors kind 'coverage', exit code 1)
+# when its share falls below COVERAGE_DROP_RATIO × that median AND more than
+# COVERAGE_DROP_ABSOLUTE under it: the ratio alone would flag a rare field moving by chance
+# (4% → 1%), the absolute drop alone a run whose mix of pages differs (90% → 60%). Runs with
+# fewer than COVERAGE_MIN_ITEMS articles (an incremental run that found a few new ones) are
+# neither checked nor used as a baseline: at 20 articles a share's chance spread (two standard
+# deviations, at most 0.22) stays under the 0.25 drop. A first run has no baseline and is never
+# flagged. Flagged runs never become a baseline, so a broken field fails every crawl until it is
+# fixed; if the site really stopped showing a field, leave it out of COVERAGE_FIELDS.
+COVERAGE_MIN_ITEMS = 20
+COVERAGE_BASELINE_RUNS = 5
+COVERAGE_DROP_RATIO = 0.5
+COVERAGE_DROP_ABSOLUTE = 0.25
+COVERAGE_FIELDS = ["title", "published_at", "category_status", "photo_credit", "body", "similar_links"]
 
 # Warehouse file; None → WAREHOUSE_PATH environment variable → data/warehouse.duckdb.
 WAREHOUSE_PATH = None
@@ -51,3 +69,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # Our `crawl` command: Scrapy's, plus an exit code that says whether the crawl succeeded.
 COMMANDS_MODULE = "crawler.commands"
+
+# Incremental crawling: a stored article is fetched again (conditionally) while it is younger
+# than this many days; failed pages (404/410, oversized) are not asked for again for as long.
+REFETCH_DAYS = 14

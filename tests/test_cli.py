@@ -210,7 +210,7 @@ def test_export_round_trips_with_time_zones(capsys, loaded_db, tmp_path, fmt, re
         ("https://belarusinfocus.info/society/a", datetime(2017, 9, 18, 7, 50, tzinfo=timezone.utc), T0),
     ]
     if fmt != "parquet":
-        assert "2017-09-18 07:50:00+00" in out_file.read_text()  # ISO-8601 with its offset
+        assert "2017-09-18T07:50:00+00:00" in out_file.read_text()  # ISO-8601 with its offset
 
 
 def test_export_replaces_an_existing_file(capsys, loaded_db, tmp_path):

@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "export", "write a table or view to a parquet, csv or jsonl file",
              "warehouse export trend_monthly --format parquet --out exports/trend_monthly.parquet",
              description="Write a table or view to a file for other tools. Timestamps keep their instant: "
-                         "Parquet stores them as UTC, CSV and JSON lines write ISO-8601 with a +00 offset. "
+                         "Parquet stores them as UTC, CSV and JSON lines write ISO-8601 with a +00:00 offset. "
                          "The file appears whole or not at all.")
     p.add_argument("name", metavar="NAME", help="table or view to export")
     p.add_argument("--format", choices=tuple(export_mod.FORMATS), required=True, help="file format")

@@ -1,28 +1,44 @@
 """`warehouse export`: write a table or view to a file other tools read, through DuckDB's COPY.
 
-Timestamps keep their instant in every format: Parquet stores TIMESTAMPTZ as UTC-adjusted
-timestamps; CSV and JSON get DuckDB's text form, which carries an offset
-("2017-09-18 07:50:00+00"), and the session is set to UTC first so the file does not depend on
-the machine's time zone. The file is written under a temporary name in the target folder and
-renamed into place, so a killed export never leaves a truncated file behind.
+Timestamps keep their instant in every format, whatever the exporting machine's time zone:
+Parquet stores TIMESTAMPTZ as UTC-adjusted timestamps; CSV and JSON lines get RFC 3339 text in
+UTC with a full offset, "2017-09-18T07:50:00+00:00" (DuckDB's own text form, "...07:50:00+00",
+lacks the minutes, which Python 3.10's fromisoformat, Java's OffsetDateTime and others reject).
+Naive TIMESTAMP columns (wall-clock values such as stg_articles.published_local) get the same
+form without an offset.
+
+The file appears whole or not at all: COPY writes `.<name>.tmp-<pid>-<token>` in the target folder
+(same file system), which is fsynced and then renamed over `out`. A failure, Ctrl-C, SIGTERM or
+SIGHUP removes the temp file and leaves any earlier `out` untouched; a SIGKILL cannot clean up, so
+each export first deletes the temp files of exporters that are no longer running.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import re
+import secrets
+import signal
+import threading
 from pathlib import Path
 
 import duckdb
 
 from .db import WarehouseError, WarehouseUsageError, connect, one_line, quote_identifier
 
-# --format -> COPY options
+# --format -> COPY options. use_tmp_file: DuckDB would otherwise write a "tmp_<name>" of its own
+# beside our temp file (it does so when the target exists), one more name a killed export leaves.
 FORMATS: dict[str, str] = {
-    "parquet": "format parquet",
-    "csv": "format csv, header true",
-    "jsonl": "format json",  # DuckDB writes newline-delimited JSON unless told `array true`
+    "parquet": "format parquet, use_tmp_file false",
+    "csv": "format csv, header true, use_tmp_file false",
+    "jsonl": "format json, use_tmp_file false",  # newline-delimited unless told `array true`
 }
+
+TEMP_NAME = re.compile(r"\..+\.tmp-(?P<pid>\d+)-[0-9a-f]{8}")  # see _create_temp
+
+# Signals that end an export early; each is turned into an exception while the temp file exists.
+_STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s))
 
 
 def _quote_literal(text: str) -> str:
@@ -48,6 +64,123 @@ def resolve_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return rows[0][0]
 
 
+def _iso_text(column: str, with_offset: bool) -> str:
+    """SQL rendering a timestamp column as ISO 8601 text, fractional seconds only when present
+    (as Python's isoformat). TIMESTAMPTZ is converted to UTC explicitly, not through the session
+    zone. Infinite values stay DuckDB's 'infinity' / '-infinity'."""
+    value = f"timezone('UTC', {column})" if with_offset else column
+    text = (f"strftime({value}, '%Y-%m-%dT%H:%M:%S')"
+            f" || if(microsecond({value}) % 1000000 = 0, '', strftime({value}, '.%f'))")
+    if with_offset:
+        text += " || '+00:00'"
+    return f"case when isfinite({column}) then {text} else {column}::varchar end"
+
+
+def select_for_export(con: duckdb.DuckDBPyConnection, relation: str, fmt: str) -> str:
+    """The query COPY writes: every column of `relation`; for text formats, timestamps as ISO text."""
+    if fmt == "parquet":  # Parquet has timestamp types of its own; it needs no text form
+        return f"select * from {quote_identifier(relation)}"
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = 'main' and table_name = $name order by ordinal_position",
+        {"name": relation},
+    ).fetchall()
+    items = []
+    for column, data_type in columns:
+        quoted = quote_identifier(column)
+        if data_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"):
+            items.append(f"{_iso_text(quoted, data_type != 'TIMESTAMP')} as {quoted}")
+        else:
+            items.append(quoted)
+    return f"select {', '.join(items)} from {quote_identifier(relation)}"
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows: assume alive
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete temp files in `folder` left by exports that were killed (SIGKILL, power loss): those
+    named like ours whose process is gone. Files of running exports are left alone."""
+    removed = []
+    for path in folder.glob(".*.tmp-*"):
+        match = TEMP_NAME.fullmatch(path.name)
+        if match and not _pid_alive(int(match["pid"])):
+            with contextlib.suppress(OSError):  # gone already (another export), or not ours to delete
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived during an export: raised so cleanup runs before the process ends."""
+
+
+@contextlib.contextmanager
+def _stop_signals_raise():
+    """Within the block, SIGINT/SIGTERM/SIGHUP raise instead of ending the process at once (the
+    default for SIGTERM and SIGHUP, which skips `finally`); DuckDB reports one that arrives during a
+    query as "Query interrupted". After the block, the first signal is delivered again to the
+    handler that was there before: the default one ends the process as the sender meant, Python's
+    SIGINT handler raises KeyboardInterrupt. Signals being ignored (nohup) stay ignored."""
+    if threading.current_thread() is not threading.main_thread():  # only it may set handlers
+        yield
+        return
+    received: list[int] = []
+
+    def handler(signum, frame):
+        received.append(signum)
+        if len(received) == 1:  # a second signal must not interrupt the cleanup of the first
+            raise _Stopped(signum)
+
+    previous = {}
+    for signum in _STOP_SIGNALS:
+        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+            previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    except BaseException:
+        if not received:
+            raise
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+    if received:
+        signal.raise_signal(received[0])
+        raise WarehouseError(f"export interrupted by {signal.Signals(received[0]).name}")
+
+
+def _fsync(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _create_temp(out: Path) -> Path:
+    """Create the empty temp file for `out` beside it (same file system, so the rename is atomic),
+    first making missing folders and deleting stale temp files. Created here rather than by COPY so
+    an unwritable folder is a clear error before any work, and the file gets the usual permissions."""
+    folder = out.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(folder)
+        tmp = folder / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as exc:
+        raise WarehouseError(f"cannot write to {folder}: {exc.strerror}; choose another --out") from None
+    return tmp
+
+
 def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
     """Write table or view `name` of warehouse `db` to `out` as parquet, csv or jsonl."""
     if fmt not in FORMATS:
@@ -55,26 +188,26 @@ def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
     out = Path(out)
     if out.is_dir():
         raise WarehouseUsageError(f"--out {out} is a folder: give a file name, e.g. {out / (name + '.' + fmt)}")
-    target_dir = out.parent if str(out.parent) else Path(".")
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=target_dir)
-        os.close(fd)
-    except OSError as exc:
-        raise WarehouseError(f"cannot write to {target_dir}: {exc.strerror}; choose another --out") from None
-    tmp = Path(tmp_name)
-    try:
-        with connect(db, read_only=True) as con:
-            relation = resolve_relation(con, name)
-            con.execute("set TimeZone = 'UTC'")
+    with _stop_signals_raise(), connect(db, read_only=True) as con:
+        relation = resolve_relation(con, name)  # a wrong name fails before any file is touched
+        con.execute("set TimeZone = 'UTC'")  # for anything the text projection does not cover
+        # DuckDB draws a progress bar on stdout after 2 s, even when stdout is a pipe or a file.
+        con.execute("set enable_progress_bar = false")
+        query = select_for_export(con, relation, fmt)
+        tmp = _create_temp(out)
+        try:
             try:
-                con.execute(
-                    f"copy (select * from {quote_identifier(relation)}) to {_quote_literal(str(tmp))} ({FORMATS[fmt]})"
-                )
+                con.execute(f"copy ({query}) to {_quote_literal(str(tmp))} ({FORMATS[fmt]})")
             except duckdb.Error as exc:
                 raise WarehouseError(f"export of {relation} failed: {one_line(exc)}") from None
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            try:
+                _fsync(tmp)  # the data is on disk before the name points at it
+                os.replace(tmp, out)
+            except OSError as exc:
+                raise WarehouseError(f"cannot write {out}: {exc.strerror}; choose another --out") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    with contextlib.suppress(OSError):  # makes the rename durable; some file systems cannot fsync a folder
+        _fsync(out.parent, directory=True)
     return out

@@ -401,6 +401,32 @@ class Warehouse:
         return flagged
 
     # -- reading ----------------------------------------------------------------------------
+    def last_run_finished(self) -> bool:
+        """Whether the latest closed crawl run ran to its end ("finished"): if not, the next crawl
+        cannot trust that the older listing pages were walked. (A crawl's own open run, and a dead
+        one's until close_stale_runs marks it "interrupted", are not closed yet.)"""
+        with connect(self.path, read_only=True) as con:
+            row = con.execute(
+                "select finish_reason from crawl_runs where finished_at is not null order by started_at desc limit 1"
+            ).fetchone()
+        return row is not None and row[0] == "finished"
+
+    def known_failures(self, since: datetime) -> set[str]:
+        """URLs that failed for good (404/410, oversized) since `since` and are not stored
+        articles: a default recrawl does not ask for them again until then, `full=1` does."""
+        with connect(self.path, read_only=True) as con:
+            rows = con.execute(
+                """
+                select distinct url
+                from crawl_errors
+                where occurred_at >= $since
+                  and (kind = 'oversized' or message in ('HTTP 404', 'HTTP 410'))
+                  and url not in (select url from articles)
+                """,
+                {"since": since},
+            ).fetchall()
+        return {row[0] for row in rows}
+
     def known_articles(self) -> dict[str, KnownArticle]:
         """url -> what the spider's recrawl policy needs to know of each stored article."""
         with connect(self.path, read_only=True) as con:

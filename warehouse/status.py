@@ -1,7 +1,8 @@
 """`warehouse status`: the warehouse's health as sections of rows (read-only).
 
 Schema migrations, recent crawl runs, table counts, articles per language and category, field
-coverage, the last run's errors by kind, and failing data checks: every sql/checks/*.sql is a
+coverage (of the stored articles, and of the last run against the recent runs: layout drift),
+the last run's errors by kind, and failing data checks: every sql/checks/*.sql is a
 query returning offending rows, and must return none (dbt-style data tests).
 """
 
@@ -20,6 +21,8 @@ RECENT_RUNS = 10
 
 # Article fields whose presence the crawl should keep high; a drop means a broken selector.
 COVERAGE_FIELDS = ("title", "published_at", "category_status", "photo_credit", "body")
+# The fields each crawl run records its coverage of (crawl_coverage), in the item's order.
+RUN_COVERAGE_FIELDS = COVERAGE_FIELDS + ("similar_links",)
 
 
 @dataclass
@@ -73,6 +76,38 @@ def coverage_section(con) -> Section:
         from articles group by language order by language
         """,
     )
+
+
+def run_coverage_section(con) -> Section:
+    """Layout drift: the last run's share of articles per field against the recent runs'
+    median it was judged by (crawl_coverage), with its 'coverage' errors spelled out."""
+    title = "Field coverage of the last run vs recent runs (layout drift)"
+    columns = ["field", "items", "present", "share_pct", "baseline_pct", "baseline_runs", "state", "rules"]
+    last = con.execute(
+        "select run_id from crawl_coverage join crawl_runs using (run_id) "
+        "order by started_at desc, run_id desc limit 1"
+    ).fetchone()
+    if last is None:
+        return Section(title, columns, [], "no run has recorded its coverage yet")
+    _, rows = _rows(
+        con,
+        """
+        select field, items, present, round(100 * share, 1), round(100 * baseline, 1), baseline_runs,
+               case when flagged then 'COLLAPSED'
+                    when share is null then 'no articles'
+                    when baseline is null then 'no baseline yet'
+                    else 'ok' end,
+               rules
+        from crawl_coverage where run_id = $run
+        order by array_position($fields::varchar[], field), field
+        """,
+        {"run": last[0], "fields": list(RUN_COVERAGE_FIELDS)},
+    )
+    flags = [r[0] for r in con.execute(
+        "select message from crawl_errors where run_id = $run and kind = 'coverage' order by message", {"run": last[0]}
+    ).fetchall()]
+    note = f"run {last[0]}: " + ("; ".join(f"LAYOUT DRIFT: {m}" for m in flags) if flags else "no field collapsed")
+    return Section(title, columns, rows, note)
 
 
 def last_run_errors_section(con) -> Section:
@@ -148,6 +183,7 @@ def status(db: str | Path, sql_dir: Path = SQL_DIR) -> list[Section]:
                     "group by language, category order by language, category",
                 ),
                 coverage_section(con),
+                run_coverage_section(con),
                 last_run_errors_section(con),
                 checks_section(con, sql_dir),
             ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
 from crawler.lock import AlreadyRunning, CrawlLock
+from crawler.spiders.belarusinfocus import BelarusInFocusSpider, checked_base_url
 from warehouse import resolve_db_path
 
 
@@ -20,6 +22,12 @@ class Command(ScrapyCrawlCommand):
         return self.crawler
 
     def run(self, args, opts):
+        try:
+            checked_base_url(opts.spargs.get("base_url") or BelarusInFocusSpider.default_base_url)
+        except UsageError as exc:
+            print(f"crawl: error: {exc}", file=sys.stderr)
+            self.exitcode = exitcodes.USAGE
+            return
         # Before anything else: a second crawl must not touch the warehouse, the spool or the site.
         lock = CrawlLock(resolve_db_path(setting=self.settings.get("WAREHOUSE_PATH")))
         try:
@@ -32,6 +40,8 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)
         finally:
             lock.release()
+        if self.crawler_process.bootstrap_failed:  # Scrapy logged why; its exit code stands
+            return
         stats = self.crawler.stats
         for reason in stats.get_value(exitcodes.STAT_REASONS) or []:
             print(f"crawl: error: {reason}", file=sys.stderr)

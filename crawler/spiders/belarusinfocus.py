@@ -14,7 +14,7 @@ listing page and revalidates every stored article.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -41,11 +41,8 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     def __init__(self, base_url: str | None = None, full: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.base_url = (base_url or self.default_base_url).rstrip("/")
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"base_url must be an http(s) address like https://belarusinfocus.info, got {base_url!r}")
-        self.allowed_domains = [parts.hostname]
+        self.base_url = checked_base_url(base_url or self.default_base_url)
+        self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.full = str(full or "").lower() in ("1", "true", "yes")
 
     async def start(self):
@@ -64,8 +61,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         for url in articles:
             yield from self._article_request(url)
         next_url = page.next_page_url()
-        # Newest first: a page of stored articles only means the older pages hold nothing new.
-        if next_url and (self.full or not articles or not all(map(self.policy.is_known, articles))):
+        if next_url and self.policy.should_walk_on(articles):
             yield self._request(next_url, self.parse_listing)
         yield from self._follow_links(page.links())
 
@@ -79,6 +75,16 @@ class BelarusInFocusSpider(scrapy.Spider):
         item.last_modified = _header(response, b"Last-Modified")
         yield item
         yield from self._follow_links(page.links())
+
+    def parse_old_address(self, response):
+        """An old /node/N address: its redirect target goes through the recrawl policy like any
+        article link (a stored article is not downloaded again just because of its old address)."""
+        location = _header(response, b"Location")
+        if response.status in (301, 302, 307, 308):
+            if location and is_article_url(response.urljoin(location)):
+                yield from self._article_request(canonicalize_url(response.urljoin(location)))
+        else:
+            yield from self.parse_article(response)
 
     def parse_sitemap(self, response):
         sitemap = Sitemap(response.body)
@@ -108,19 +114,26 @@ class BelarusInFocusSpider(scrapy.Spider):
     def _recrawl_policy(self) -> RecrawlPolicy:
         settings = self.crawler.settings
         path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
+        refetch_days = settings.getint("REFETCH_DAYS", 14)
+        known, failed, last_run_finished = {}, set(), False
         try:
-            known = Warehouse(path).known_articles() if path.exists() else {}
+            if path.exists():
+                warehouse = Warehouse(path)
+                known = warehouse.known_articles()
+                failed = warehouse.known_failures(since=datetime.now(timezone.utc) - timedelta(days=refetch_days))
+                last_run_finished = warehouse.last_run_finished()
         except WarehouseError as exc:  # locked or not initialised: then every article is fetched
             self.logger.warning("Cannot read the stored articles (%s): fetching every article", exc)
-            known = {}
-        return RecrawlPolicy(known, full=self.full, refetch_days=settings.getint("REFETCH_DAYS", 14))
+        return RecrawlPolicy(known, full=self.full, refetch_days=refetch_days,
+                             failed=failed, walk_all_listings=not last_run_finished)
 
     def _follow_links(self, urls):
         for url in urls:
             if is_article_url(url):
                 yield from self._article_request(canonicalize_url(url))
             elif LEGACY_NODE_PATH.match(urlsplit(url).path):
-                yield self._request(url, self.parse_article)
+                yield scrapy.Request(url, callback=self.parse_old_address, errback=self.record_failure,
+                                     meta={"dont_redirect": True, "handle_httpstatus_list": [301, 302, 307, 308]})
             elif is_section_url(url):
                 yield self._request(url, self.parse_listing)
 
@@ -134,6 +147,13 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     def _request(self, url: str, callback) -> scrapy.Request:
         return scrapy.Request(canonicalize_url(url), callback=callback, errback=self.record_failure)
+
+
+def checked_base_url(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"-a base_url must be an http(s) address like https://belarusinfocus.info, got {base_url!r}")
+    return base_url.rstrip("/")
 
 
 def _header(response, name: bytes) -> str | None:

@@ -1,4 +1,5 @@
-"""The two markups of the same content: "classic" (Drupal 7 like) and "modern" (HTML5/BEM).
+"""The markups of the same content: "classic" (Drupal 7 like), "modern" (HTML5/BEM), and
+"broken" (modern after a redesign that hides the photo credit from a label-first extractor).
 
 Both show the same labels in the same order (title, Category status + icon, date, photo and
 credit, body, Similar articles, Recent trends); they differ in class names, element types and
@@ -9,6 +10,7 @@ modern only in a class name. All site links are root-relative.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -272,6 +274,10 @@ class Modern:
 {date}<p class="teaser__lead">{_t(teaser.lead)}</p>{more}
 </article>"""
 
+    def _figure(self, view: ArticleView) -> str:
+        return (f'<figure class="post__figure"><img class="post__image" src="{_a(view.image_src)}" '
+                f'alt="{_a(view.title)}"><figcaption>{_t(view.credit_line)}</figcaption></figure>')
+
     def article(self, chrome: Chrome, view: ArticleView) -> str:
         labels = chrome.labels
         date = ("" if view.date_text is None else
@@ -286,7 +292,7 @@ class Modern:
 <h1 class="post__headline">{_t(view.title)}</h1>
 <p class="post__meta"><span class="post__label">{_t(labels["status"])}</span> <span class="trend-icon trend-icon--{_a(view.status)}" aria-hidden="true"></span></p>
 {date}</header>
-<figure class="post__figure"><img class="post__image" src="{_a(view.image_src)}" alt="{_a(view.title)}"><figcaption>{_t(view.credit_line)}</figcaption></figure>
+{self._figure(view)}
 <section class="post__content">
 {_paragraphs(view.paragraphs)}{appendix}
 </section>
@@ -356,4 +362,22 @@ class Modern:
         return self._page(chrome, "simple", main)
 
 
-THEMES = {"classic": Classic(), "modern": Modern()}
+class Broken(Modern):
+    """"modern" after a redesign that breaks one field, the photo credit, for a label-first
+    extractor: the credit moves into the image's data-credit attribute (a CSS overlay would show
+    it), with no "Photo:"/"Фото:" label, no caption and no *credit* class; the teasers lose
+    their credit line. Every other field stays where "modern" has it. The crawl's coverage guard
+    is tested against it (tests/test_coverage.py)."""
+
+    name = "broken"
+
+    def _figure(self, view: ArticleView) -> str:
+        credit = view.credit_line.partition(": ")[2]  # "Фото: Reuters" → "Reuters"
+        return (f'<figure class="post__figure"><img class="post__image" src="{_a(view.image_src)}" '
+                f'alt="{_a(view.title)}" data-credit="{_a(credit)}"></figure>')
+
+    def _card(self, teaser: Teaser, labels: dict[str, str]) -> str:
+        return super()._card(replace(teaser, credit_line=None), labels)
+
+
+THEMES = {"classic": Classic(), "modern": Modern(), "broken": Broken()}
