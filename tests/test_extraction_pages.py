@@ -30,7 +30,8 @@ from crawler.items import ArticleItem
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 ARTICLE_KINDS = ("markups", "article")
 # Item fields that extraction does not fill (bookkeeping and the enrich pipeline's).
-NOT_EXTRACTED = {"rules", "word_count", "content_hash"}
+# Filled outside extraction: provenance, the enrich pipeline, and the HTTP validators the spider copies.
+NOT_EXTRACTED = {"rules", "word_count", "content_hash", "etag", "last_modified"}
 EXTRACTED = [f.name for f in dataclasses.fields(ArticleItem) if f.name not in NOT_EXTRACTED]
 KNOWN_RULES = {"label", "structure", "css", "meta", "title-tag", "largest-block", "none"}
 
