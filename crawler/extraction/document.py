@@ -233,6 +233,25 @@ class Document:
             line_context = None
             link_chars = 0
 
+        def close(flags):
+            """Leave an element that opened a block, region, link or heading."""
+            nonlocal brs, main, chrome, caption, in_link
+            if flags & _BLOCK:
+                if pending:
+                    flush()
+                brs = 0
+                block_stack.pop()
+            if flags & _MAIN:
+                main -= 1
+            if flags & _CHROME:
+                chrome -= 1
+            if flags & _CAPTION:
+                caption -= 1
+            if flags & _LINK:
+                in_link -= 1
+            if flags & _HEADING:
+                heading_stack.pop()
+
         def emit(raw):
             nonlocal pos, line_context, link_chars
             if raw.strip():
@@ -341,21 +360,7 @@ class Document:
                             emit(text)
                         end[element] = pos
                         if flags:
-                            if flags & _BLOCK:
-                                if pending:
-                                    flush()
-                                brs = 0
-                                block_stack.pop()
-                            if flags & _MAIN:
-                                main -= 1
-                            if flags & _CHROME:
-                                chrome -= 1
-                            if flags & _CAPTION:
-                                caption -= 1
-                            if flags & _LINK:
-                                in_link -= 1
-                            if flags & _HEADING:
-                                heading_stack.pop()
+                            close(flags)
             if tail and stack:
                 emit(tail)
             # ---- next element: the next unvisited child; close the parents that are done
@@ -367,21 +372,7 @@ class Document:
                 stack.pop()
                 end[parent] = pos
                 if flags:
-                    if flags & _BLOCK:
-                        if pending:
-                            flush()
-                        brs = 0
-                        block_stack.pop()
-                    if flags & _MAIN:
-                        main -= 1
-                    if flags & _CHROME:
-                        chrome -= 1
-                    if flags & _CAPTION:
-                        caption -= 1
-                    if flags & _LINK:
-                        in_link -= 1
-                    if flags & _HEADING:
-                        heading_stack.pop()
+                    close(flags)
                 parent_tail = parent.tail
                 if parent_tail and stack:
                     emit(parent_tail)
