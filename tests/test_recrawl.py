@@ -78,6 +78,11 @@ def test_default_recrawl_of_an_unchanged_site_fetches_no_stored_article(served):
     article_fetches = [r for r in again if r.path.split("?")[0].split("#")[0].rstrip("/") in stored]
     assert article_fetches == [], f"stored articles fetched again: {[r.path for r in article_fetches][:5]}"
     print(f"\ndefault recrawl: {len(again)} requests: " + ", ".join(sorted(r.path for r in again)))
+    sections = {"/" + a.category for a in site.articles} | {"/ru/" + a.category for a in site.articles}
+    allowed = {"/robots.txt", "/sitemap.xml", "/rss.xml", "/", "/ru"} | sections
+    other = [(r.path, r.status) for r in again if r.path not in allowed and not r.path.startswith("/node/")]
+    assert other == [], f"a default recrawl of an unchanged site asked for more than listings and feeds: {other}"
+    assert all(r.status == 301 for r in again if r.path.startswith("/node/")), "an old address gave a body"
     assert query(db, "select count(*), max(version) from articles") == [(len(stored), 1)]
 
 

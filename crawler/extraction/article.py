@@ -282,7 +282,8 @@ class ArticlePage:
         container = self.article_container
         if start is None:
             start = doc.start.get(container, 0) if container is not None else 0
-        end = doc.end.get(container, 10**12) if container is not None else 10**12
+        # doc.end is the container's last position, inclusive: the region's end is exclusive
+        end = doc.end.get(container, 10**12) + 1 if container is not None else 10**12
         # A block heading in a sidebar (chrome) need not end the article: chrome lines are
         # left out anyway, and a floated sidebar may come before the body in page order.
         title_line = doc.line_of_pos(start)

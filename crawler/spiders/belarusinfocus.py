@@ -134,7 +134,9 @@ class BelarusInFocusSpider(scrapy.Spider):
             elif LEGACY_NODE_PATH.match(urlsplit(url).path):
                 yield scrapy.Request(url, callback=self.parse_old_address, errback=self.record_failure,
                                      meta={"dont_redirect": True, "handle_httpstatus_list": [301, 302, 307, 308]})
-            elif is_section_url(url):
+            elif is_section_url(url) and (self.policy.walk_all_listings or "page=" not in urlsplit(url).query):
+                # A pager's numbered links would bypass the incremental stop: deeper pages are
+                # reached through parse_listing's next link unless every listing is walked.
                 yield self._request(url, self.parse_listing)
 
     def _article_request(self, url: str, lastmod: datetime | None = None):
