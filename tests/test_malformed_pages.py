@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,7 +46,7 @@ from crawler.extraction.dates import find_date, parse_site_datetime
 from crawler.extraction.document import decode_html, parse_html
 from crawler.extraction.icons import read_icon
 from crawler.extraction.labels import status_word
-from crawler.items import ArticleItem, SimilarLink
+from crawler.items import ArticleItem
 from crawler.pipelines import InvalidItem, ValidatePipeline
 
 ARTICLES = Path(__file__).parent / "fixtures" / "pages" / "article"
@@ -98,27 +98,52 @@ class Page:
 
     # ---- byte offsets in the page as served
 
-    def _byte_end(self, text: str, after: int = 0) -> int | None:
-        """Offset just past ``text`` (or its longest findable ending) in the raw bytes."""
+    def _find(self, text: str, after: int, end: bool) -> int | None:
+        """Offset of ``text`` in the raw bytes (of its end when ``end``), found by its start or
+        end (60, 30 or 15 characters: markup or entities may split the rest)."""
         for size in (60, 30, 15):
-            tail = text[-size:].encode(self.charset)
-            at = self.raw.find(tail, after)
+            piece = (text[-size:] if end else text[:size]).encode(self.charset)
+            at = self.raw.find(piece, after)
             if at != -1:
-                return at + len(tail)
+                return at + len(piece) if end else at
         return None
+
+    def _end_of(self, texts: list[str], after: int = 0) -> int | None:
+        """Offset just past the last of ``texts``, each looked for after the previous one (the
+        site repeats its stock phrases: one paragraph's ending may end another too)."""
+        at: int | None = after
+        for text in texts:
+            at = self._find(text, at, end=False)
+            if at is None:
+                return None
+        return self._find(texts[-1], at, end=True) if texts else None
 
     @cached_property
     def body_end(self) -> int:
         """Past the last body paragraph's text: a cut from here on leaves the header and body."""
-        return self._byte_end(self.paragraphs[-1]) if self.paragraphs else len(self.raw)
+        return self._end_of(self.paragraphs) or len(self.raw)
 
     @cached_property
     def links_end(self) -> int:
-        """Past the last teaser title of "Similar articles": from here on the block is whole."""
-        titles = [link["title"] for link in self.expected["similar_links"] if link["title"]]
-        if not titles:
-            return len(self.raw)
-        return self._byte_end(titles[-1], self.body_end) or len(self.raw)
+        """Past the last link to a "Similar articles" teaser (its "Read more" link included):
+        from here on the block is whole."""
+        paths = [urlsplit(link["url"]).path.encode(self.charset) for link in self.expected["similar_links"]]
+        last = max((self.raw.rfind(path) for path in paths), default=-1)
+        closed = self.raw.find(b"</a>", last) if last != -1 else -1
+        return closed + len(b"</a>") if closed != -1 else len(self.raw)
+
+    @cached_property
+    def after_the_teasers(self) -> int:
+        """Past the heading of the block after "Similar articles" ("Recent trends"): junk from
+        here on cannot reopen the teaser block or merge the next block's links into it (junk
+        before it can: overwrite its closing tags and heading, and the sidebar's links are
+        inside it). Without such a heading: the end of the page."""
+        ends = [
+            at + len(label.encode(self.charset))
+            for label in labels.RECENT_TRENDS
+            if (at := self.raw.find(label.encode(self.charset), self.links_end)) != -1
+        ]
+        return min(ends, default=len(self.raw))
 
     # ---- what the original page holds (for "no value is made up")
 
@@ -234,7 +259,16 @@ class Page:
                 # el contains a source, or a source contains el
                 if any(id(el) in lineage[s] for s in indices) or lineage[i] & source_ids:
                     groups_of[i].add(group)
-        return [{field for field, needs in FIELD_SOURCES.items() if needs & groups} for groups in groups_of]
+        return [{field for field, needs in self.field_sources.items() if needs & groups} for groups in groups_of]
+
+    @cached_property
+    def field_sources(self) -> dict[str, set[str]]:
+        """FIELD_SOURCES; a field the page lacks (no date) depends on the whole region too: its
+        fallback rules search from the title to the "Similar articles" heading, past the body."""
+        return {
+            field: needs | ({"body", "similar_heading"} if self.expected[field] in (None, []) else set())
+            for field, needs in FIELD_SOURCES.items()
+        }
 
 
 def _date_attributes(el) -> list[str]:
@@ -385,14 +419,19 @@ def assert_fields_kept(page: Page, item: ArticleItem, fields, what: str, status_
 def assert_nothing_made_up(page: Page, item: ArticleItem, what: str, whole: bool = True, cut: bool = False) -> None:
     """Every value comes from the original page: each text value (each body paragraph) is in
     its text (``whole``), or at least each of its words is (a deletion or shuffle may join
-    pieces); a cut page may end a value with half a character or half a URL."""
+    pieces); a cut page may end a value with half a character (U+FFFD) or half a URL."""
     haystack = page.haystack
+
+    def word_found(word: str) -> bool:
+        # an inline element deleted, repeated or moved glues two words across its edge
+        return word in haystack or any(word[:i] in haystack and word[i:] in haystack for i in range(1, len(word)))
 
     def found(text: str) -> bool:
         if cut:
             text = text.rstrip("\ufffd")
-        pieces = [text] if whole else text.split()
-        return all(_squash(p.strip("\ufffd") if cut else p) in haystack for p in pieces)
+        if whole:
+            return _squash(text) in haystack
+        return all(word_found(word) for word in text.split())
 
     wrong = []
     texts = {"title": [item.title], "photo_credit": [item.photo_credit]}
@@ -429,7 +468,7 @@ def test_the_oracle_accepts_the_saved_page(page):
     assert page.body_end <= page.links_end <= len(page.raw)
     assert validate(page, item, "as saved") is not None
     # the serialised tree is what the tree manglings hand over: it must read the same
-    again = extract(page, etree.tostring(page.tree(), encoding="unicode", method="html"), what="re-serialised")
+    again = extract(page, _serialise(page.tree()), what="re-serialised")
     assert_fields_kept(page, again, FIELDS, "re-serialised")
 
 
@@ -455,6 +494,10 @@ def test_page_cut_after_the_body_keeps_its_fields(page, data):
     offset = data.draw(st.integers(page.body_end, len(page.raw)), label="offset")
     what = f"cut at byte {offset} of {len(page.raw)}, body ends at {page.body_end}"
     item = extract(page, page.raw[:offset], page.content_type, what)
+    if item.body and page.raw[:offset].endswith((b"<", b"</")):
+        # A cut inside "</p>": an HTML parser reads a lone "<" or "</" at the end of input as
+        # text (browsers show it too), so the last paragraph ends with it.
+        item.body = item.body.removesuffix("<").removesuffix("</").rstrip()
     assert_fields_kept(page, item, ("title", "published_at", "category_status", "photo_credit", "body"), what)
     links = as_json("similar_links", item.similar_links)
     expected = page.expected["similar_links"]
@@ -473,24 +516,28 @@ TOXIC = [b"<", b">", b"</div></div></div>", b"<!--", b"<script>", b"<p>", b"\x00
          b"&#0;", b"&#xD800;", b"<h1>", b"]]>", b"<![CDATA[", b"\x1b\x08\x0c"]
 
 
-@st.composite
-def garbage(draw, page: Page, start: int):
-    """Up to three byte ranges at or after ``start`` overwritten with random or toxic bytes."""
-    body = page.raw
-    edits = []
-    for _ in range(draw(st.integers(1, 3), label="ranges")):
-        at = draw(st.integers(start, len(body)), label="at")
-        length = draw(st.integers(0, 80), label="replaced")
-        junk = draw(st.one_of(st.binary(min_size=1, max_size=80), st.sampled_from(TOXIC)), label="junk")
+def garbage(start: int, size: int):
+    """Up to three (offset, bytes replaced, junk) edits at or after ``start``: random or toxic bytes."""
+    edit = st.tuples(
+        st.integers(start, size),
+        st.integers(0, 80),
+        st.one_of(st.binary(min_size=1, max_size=80), st.sampled_from(TOXIC)),
+    )
+    return st.lists(edit, min_size=1, max_size=3)
+
+
+def overwrite(body: bytes, edits) -> bytes:
+    """Apply the edits in turn; none touches a byte before its offset."""
+    for at, length, junk in edits:
         body = body[:at] + junk + body[at + length:]
-        edits.append((at, length, junk[:20]))
-    return body, edits
+    return body
 
 
 @SETTINGS
 @given(page=pages, data=st.data())
 def test_binary_garbage_anywhere(page, data):
-    body, edits = data.draw(garbage(page, 0), label="garbage")
+    edits = data.draw(garbage(0, len(page.raw)), label="edits")
+    body = overwrite(page.raw, edits)
     what = f"bytes overwritten {edits}"
     item = extract(page, body, page.content_type, what)
     validate(page, item, what)
@@ -499,9 +546,10 @@ def test_binary_garbage_anywhere(page, data):
 @SETTINGS
 @given(page=pages, data=st.data())
 def test_binary_garbage_after_the_teasers_changes_nothing(page, data):
-    """Junk in the last teaser's lead, the sidebar or the footer: the article is untouched."""
-    body, edits = data.draw(garbage(page, page.links_end), label="garbage")
-    what = f"bytes overwritten after byte {page.links_end}: {edits}"
+    """Junk in the sidebar after its heading, or the footer: the article is untouched."""
+    edits = data.draw(garbage(page.after_the_teasers, len(page.raw)), label="edits")
+    body = overwrite(page.raw, edits)
+    what = f"bytes overwritten after byte {page.after_the_teasers}: {edits}"
     item = extract(page, body, page.content_type, what)
     assert_fields_kept(page, item, FIELDS, what)
     assert validate(page, item, what) is not None
@@ -633,3 +681,42 @@ def test_every_class_and_id_stripped(page):
     item = extract(page, _serialise(root), what="class/id stripped")
     assert_fields_kept(page, item, FIELDS, "class/id stripped", status_may_vanish=True)
     assert validate(page, item, "class/id stripped") is not None
+
+
+# ---- known misbehaviour, kept as strict xfails so a fix turns them green (reported to the lead)
+
+
+def _moved_teasers_before_body(page: Page) -> str:
+    """The "Similar articles" box moved up to right after the title, as some themes place it."""
+    root = page.tree()
+    box = root.xpath("//*[contains(@class, 'block-similar') or contains(@class, 'related')]")[0]
+    box.getparent().remove(box)
+    root.xpath("//h1")[0].addnext(box)
+    return _serialise(root)
+
+
+@pytest.mark.xfail(strict=True, reason="the css date rule reads a teaser's date inside the article region")
+@pytest.mark.parametrize("name", ["nodate_classic", "nodate_modern"])
+def test_undated_article_does_not_take_a_teasers_date(name):
+    """An undated article with the teaser box between its title and body: the region steps
+    over the box (article.py ``region``), and ``_date_from_css`` then finds a teaser's
+    <span class="date-display-single">; the label and structure rules skip teaser blocks."""
+    page = PAGES[name]
+    item = extract(page, _moved_teasers_before_body(page), what="teasers before the body")
+    assert item.published_at is None, f"{name}: took {item.published_at} (rule {item.rules['published_at']})"
+
+
+@pytest.mark.xfail(strict=True, reason="fallback rules fill a bodiless page from the teasers, so it validates")
+@pytest.mark.parametrize("name", ["seed_classic", "nodate_modern"])
+def test_page_without_its_article_block_is_invalid(name):
+    """The article block missing (title and sidebar left): the page should be recorded as
+    invalid. Now ``_body_largest_block`` takes a teaser's lead (classic) or the title's own
+    line (modern) as the body, and the css rules take a teaser's date and credit."""
+    page = PAGES[name]
+    root = page.tree()
+    _drop(root.xpath("//*[@id='block-system-main' or contains(@class, 'post__content')]")[0])
+    item = extract(page, _serialise(root), what="article block deleted")
+    assert validate(page, item, "article block deleted") is None, (
+        f"{name}: stored as an article: body {item.body[:60]!r} (rule {item.rules['body']}), "
+        f"date {item.published_at} ({item.rules['published_at']}), credit {item.photo_credit!r}"
+    )
