@@ -286,6 +286,64 @@ def test_markups_agree_with_each_other():
         assert {f: as_json(f, getattr(_item(case), f)) for f in EXTRACTED} == first, case
 
 
+# ---- a teaser box between the title and the body (synthetic markup)
+# Some themes put "Similar articles" right under the headline. The region steps over such a box,
+# so every rule, the CSS and largest-block fallbacks too, must leave its teasers' fields alone.
+
+_TEASER_URL = "https://belarusinfocus.info/economy/minsk-hedges-its-bets"
+_PROSE = "Minsk keeps balancing between Moscow and Brussels on the supply of weapons and parts. " * 3
+_TEASER_BOX = """<div class="box">
+<h2>Similar articles</h2>
+<div class="teaser"><a href="/economy/belarusian-defence-industry-looks-new-markets">Belarusian defence industry looks for new markets</a>
+<div class="teaser-meta"><span class="status"><img src="/img/status/positive.png" alt="positive"></span>
+<span class="date">September 18, 2017 10:50</span> <span class="credit">Photo: BelTA</span></div>
+<p>The lead of another article, long enough to pass for prose: the defence industry of Belarus keeps looking for new markets abroad, in Asia and Africa first of all.</p></div>
+</div>"""
+_RECENT = """<div class="sidebar-box"><h3>Recent trends</h3><ul><li><span class="date">October 1, 2017</span>
+<a href="/security/what-military-police-service-means-belarus">What the military police service means for Belarus</a></li></ul></div>"""
+
+
+def _teaser_page(own_meta: str = "", body: bool = True) -> str:
+    paragraphs = f"<p>{_PROSE}</p><p>{_PROSE}</p>" if body else ""
+    return (
+        "<html><head><title>Minsk hedges its bets | Belarus in Focus</title></head><body><div class='content'>"
+        f"<h1>Minsk hedges its bets</h1>{_TEASER_BOX}{own_meta}{paragraphs}</div>{_RECENT}"
+        "<div class='footer'><p class='copyright'>© 2016–2018 Belarus in Focus</p></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("strip", [False, True], ids=["with-classes", "classes-stripped"])
+def test_teaser_box_before_the_body_lends_no_fields(strip):
+    html = _teaser_page()
+    if strip:
+        html = _without_classes(html.encode(), None)
+    item = ArticlePage(_TEASER_URL, html).to_item()
+    assert (item.published_at, item.photo_credit, item.category_status) == (None, None, None), item.rules
+    assert item.body == f"{_PROSE.strip()}\n\n{_PROSE.strip()}", item.rules["body"]
+    assert [link.title for link in item.similar_links] == ["Belarusian defence industry looks for new markets"]
+
+
+def test_teaser_box_before_the_article_meta_yields_the_articles_own():
+    meta = (
+        "<p>Category status: <img src='/img/status/negative.png' alt='negative'></p>"
+        "<p class='submitted'>October 2, 2017 11:57</p><p>Photo: Reuters</p>"
+    )
+    item = ArticlePage(_TEASER_URL, _teaser_page(meta)).to_item()
+    assert item.category_status == "negative"
+    assert item.published_at == datetime.fromisoformat("2017-10-02T11:57:00+03:00")
+    assert item.photo_credit == "Reuters"
+    assert item.body.startswith("Minsk keeps balancing") and "BelTA" not in item.body
+
+
+def test_page_with_only_title_and_teasers_has_no_body():
+    """The article block lost: no body (the pipeline records the page as invalid), and no
+    teaser's, sidebar's or footer's date, credit or status standing in for the article's."""
+    item = ArticlePage(_TEASER_URL, _teaser_page(body=False)).to_item()
+    assert item.title == "Minsk hedges its bets"
+    assert item.body is None, (item.body, item.rules["body"])
+    assert (item.published_at, item.photo_credit, item.category_status) == (None, None, None), item.rules
+
+
 # ---- listings
 
 

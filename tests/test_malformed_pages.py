@@ -683,7 +683,7 @@ def test_every_class_and_id_stripped(page):
     assert validate(page, item, "class/id stripped") is not None
 
 
-# ---- known misbehaviour, kept as strict xfails so a fix turns them green (reported to the lead)
+# ---- teaser blocks in the wrong place: no rule, fallbacks included, reads a teaser's fields
 
 
 def _moved_teasers_before_body(page: Page) -> str:
@@ -695,23 +695,23 @@ def _moved_teasers_before_body(page: Page) -> str:
     return _serialise(root)
 
 
-@pytest.mark.xfail(strict=True, reason="the css date rule reads a teaser's date inside the article region")
 @pytest.mark.parametrize("name", ["nodate_classic", "nodate_modern"])
 def test_undated_article_does_not_take_a_teasers_date(name):
     """An undated article with the teaser box between its title and body: the region steps
-    over the box (article.py ``region``), and ``_date_from_css`` then finds a teaser's
-    <span class="date-display-single">; the label and structure rules skip teaser blocks."""
+    over the box (article.py ``region``), so every rule, the CSS fallbacks too, must skip the
+    teasers' dates (<span class="date-display-single">, <time class="card__date">)."""
     page = PAGES[name]
     item = extract(page, _moved_teasers_before_body(page), what="teasers before the body")
     assert item.published_at is None, f"{name}: took {item.published_at} (rule {item.rules['published_at']})"
+    # the article's own fields survive the move
+    assert_fields_kept(page, item, ("title", "category_status", "photo_credit", "body"), "teasers before the body")
 
 
-@pytest.mark.xfail(strict=True, reason="fallback rules fill a bodiless page from the teasers, so it validates")
 @pytest.mark.parametrize("name", ["seed_classic", "nodate_modern"])
 def test_page_without_its_article_block_is_invalid(name):
-    """The article block missing (title and sidebar left): the page should be recorded as
-    invalid. Now ``_body_largest_block`` takes a teaser's lead (classic) or the title's own
-    line (modern) as the body, and the css rules take a teaser's date and credit."""
+    """The article block missing (title and sidebar left): the page is recorded as invalid.
+    ``_body_largest_block`` must not take a teaser's lead (classic) or the title's own line
+    (modern) as the body, nor the css rules a teaser's (or the footer's) date and credit."""
     page = PAGES[name]
     root = page.tree()
     _drop(root.xpath("//*[@id='block-system-main' or contains(@class, 'post__content')]")[0])
@@ -720,3 +720,28 @@ def test_page_without_its_article_block_is_invalid(name):
         f"{name}: stored as an article: body {item.body[:60]!r} (rule {item.rules['body']}), "
         f"date {item.published_at} ({item.rules['published_at']}), credit {item.photo_credit!r}"
     )
+    assert item.body is None, f"{name}: body {item.body[:60]!r} (rule {item.rules['body']})"
+    # what is left of the article (modern keeps its header: title, status, photo) is its own
+    teasers = _teaser_values(page)
+    leaked = {f: v for f, v in (("published_at", item.published_at), ("photo_credit", item.photo_credit)) if v in teasers}
+    assert not leaked, f"{name}: took teaser values {leaked} (rules {item.rules})"
+    assert item.category_status in (None, page.expected["category_status"]), f"{name}: {item.category_status!r}"
+
+
+def _teaser_values(page: Page) -> set:
+    """The dates and credits the "Similar articles" and "Recent trends" blocks carry."""
+    root = page.tree()
+    found: set = set()
+    for box in root.xpath("//*[contains(@class, 'block-similar') or contains(@class, 'related')]"):
+        for el in box.iter():
+            if not isinstance(el.tag, str):
+                continue
+            text = " ".join(_text(el).split())
+            hit = find_date(text) if len(text) <= 100 else None
+            if hit:
+                found.add(hit[2])
+            found.update(filter(None, map(parse_site_datetime, _date_attributes(el))))
+            for label in labels.PHOTO_CREDIT:
+                if text.casefold().startswith(label.casefold() + ":"):
+                    found.add(text[len(label) + 1:].strip())
+    return found

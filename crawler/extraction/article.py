@@ -234,6 +234,29 @@ class ArticlePage:
     def in_teaser_block(self, pos: int) -> bool:
         return any(lo <= pos < hi for lo, hi in self.teaser_blocks)
 
+    def _css_candidate(self, el) -> bool:
+        """Whether an element found by a CSS hint may hold the article's date or credit: in the
+        region, not in the site chrome (the footer's "© …") unless the title is, and neither
+        inside nor around a teaser block (the region may step over a teaser box)."""
+        doc = self.doc
+        start, end = self.region
+        lo = doc.start.get(el, -1)
+        if not start <= lo < end or self.overlaps_teaser_block(el):
+            return False
+        index = bisect.bisect_left(doc.element_pos, lo)
+        chrome = index < len(doc.elements) and doc.elements[index][0] is el and doc.elements[index][2]
+        return not chrome or self.title_in_chrome
+
+    def overlaps_teaser_block(self, el) -> bool:
+        """Whether an element is inside a teaser block or holds (part of) one: its text would
+        then carry a teaser's date or credit."""
+        doc = self.doc
+        lo = doc.start.get(el)
+        if lo is None:
+            return True
+        hi = doc.end.get(el, lo)
+        return any(lo < block_hi and hi >= block_lo for block_lo, block_hi in self.teaser_blocks)
+
     @cached_property
     def teaser_blocks(self) -> list[tuple[int, int]]:
         """Position ranges of the "Similar articles" and "Recent trends" blocks: teasers there
@@ -484,6 +507,8 @@ class ArticlePage:
             end = body[0].start
         doc = self.doc
         for marker in doc.icons_between(start, end):
+            if self.in_teaser_block(marker.pos):  # a teaser box between the title and the body
+                continue
             word, known = read_icon(marker.el)
             if known and (not marker.chrome or self.title_in_chrome) and not _is_photo(marker.el):
                 return word
@@ -501,7 +526,7 @@ class ArticlePage:
                 continue
             icons = doc.icons_between(lo - 1, hi + 1)
             for marker in icons:
-                if marker.chrome:
+                if marker.chrome or self.in_teaser_block(marker.pos):
                     continue
                 word, _known = read_icon(marker.el)
                 if word:
@@ -577,9 +602,8 @@ class ArticlePage:
 
     def _date_from_css(self):
         doc = self.doc
-        start, end = self.region
         for el in doc.root.xpath("//*[contains(@class, 'date') or contains(@class, 'submitted') or contains(@class, 'Date')]"):
-            if not start <= doc.start.get(el, -1) < end:  # never a teaser's or the sidebar's date
+            if not self._css_candidate(el):  # never a teaser's or the sidebar's date
                 continue
             value = parse_site_datetime(doc.text_of(el)[:_MAX_DATE_LINE], self.language())
             if value:
@@ -626,12 +650,11 @@ class ArticlePage:
 
     def _credit_from_css(self) -> str | None:
         doc = self.doc
-        start, end = self.region
         for el in doc.root.xpath(
             "//*[contains(@class, 'credit') or contains(@class, 'copyright') or contains(@class, 'photo-author')"
             " or contains(@class, 'Credit')]"
         ):
-            if not start <= doc.start.get(el, -1) < end:
+            if not self._css_candidate(el):
                 continue
             text = strip_label(doc.text_of(el), labels.PHOTO_CREDIT)
             if text and len(text) <= _MAX_CREDIT_LINE:
@@ -700,9 +723,20 @@ class ArticlePage:
         return join_paragraphs(paragraphs) or None
 
     def _body_largest_block(self) -> str | None:
+        # The page-wide fallback, so it filters what the region would have: a page whose
+        # article block is gone must yield no body (and be recorded as invalid), not its title,
+        # its caption or a teaser's lead.
+        title = (self.title() or "").casefold()
+        skip = {self.status_label[0].index} if self.status_label else set()
+        if self._credit_found:
+            skip |= self._credit_found[1]
         sizes: dict = {}
         for line in self.doc.lines:
-            if line.chrome or line.link_density > 0.5 or line.block is None:
+            if line.chrome or line.link_density > 0.5 or line.block is None or line.heading or line.caption:
+                continue
+            if line.index in skip or self.in_teaser_block(line.start) or line.text.casefold() == title:
+                continue
+            if self._is_date_line(line) or match_normalized_label(line.text, _META_LABELS) is not None:
                 continue
             sizes.setdefault(line.block, []).append(line)
         if not sizes:
