@@ -324,8 +324,3 @@ def test_load_reports_a_bad_batch_and_exits_1(capsys, db_path, tmp_path):
 
 # -- report and demo wiring ---------------------------------------------------------------------------
 
-def test_report_is_not_implemented_yet(capsys, tmp_path):
-    code, _, err = run(capsys, "report", "--out", str(tmp_path / "r.html"))
-    if code != EXIT_USAGE:
-        pytest.skip("warehouse.report exists now: test it in its own module")
-    assert_one_error_line(err, "not implemented yet")

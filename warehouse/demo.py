@@ -1,4 +1,5 @@
-"""`warehouse demo`: serve the bundled offline site on loopback, crawl it, print trend tables.
+"""`warehouse demo`: serve the bundled offline site on loopback, crawl it, print trend tables,
+and write the trends report (data/demo-report.html) beside the demo warehouse.
 
 The crawl is a real `scrapy crawl belarusinfocus` process, exactly as cron would run it
 against the live site; only base_url and the warehouse path differ.
@@ -15,8 +16,10 @@ from warehouse.config import PROJECT_ROOT
 from warehouse.db import connect
 from warehouse.demo_site import DemoServer, build_site
 from warehouse.output import render
+from warehouse.report import write_report
 
 DEMO_DB = PROJECT_ROOT / "data" / "demo.duckdb"
+DEMO_REPORT_NAME = "demo-report.html"
 
 DEMO_QUERIES = {
     "Articles per language and category": """
@@ -65,4 +68,7 @@ def main(args=None) -> int:
     finally:
         con.close()
     print(f"\nThe demo warehouse is {db_path}; try: warehouse query \"select * from trend_monthly limit 5\" --db {db_path}")
+    # The report sits beside the warehouse: data/demo-report.html for the default data/demo.duckdb.
+    report_path = write_report(db_path, db_path.parent / DEMO_REPORT_NAME)
+    print(f"The trends report is {report_path.resolve()}; open it in a browser.")
     return 0

@@ -1,0 +1,95 @@
+"""The two trend sections: articles per month per category (lines, biggest changes marked) and
+the category-status mix per month (stacked bars, one small chart per category)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .data import ReportData
+from .page import category_colors, month_label, section, source, status_colors, status_name, status_order
+from .svg import Callout, Point, Segment, Series, data_attrs, esc, line_chart, stacked_bars
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def articles_per_month(data: ReportData) -> str:
+    rows = data.articles_monthly
+    months = sorted({r["month"] for r in rows})
+    index = {m: i for i, m in enumerate(months)}
+    colors = category_colors(data.categories)
+    series = []
+    for category in data.categories:
+        points: list[Point | None] = [None] * len(months)
+        for r in rows:
+            if r["category"] != category:
+                continue
+            share = "" if r["share"] is None else f" ({100 * r['share']:.1f}% of the month)"
+            change = "" if r["change"] is None else f", {_signed(r['change'])} on the month before"
+            points[index[r["month"]]] = Point(
+                value=r["articles"],
+                title=f"{category} · {month_label(r['month'])}: {r['articles']} articles{share}{change}",
+                data=data_attrs("trend_monthly", month=r["month"], category=category, articles=r["articles"],
+                                share=r["share"], change=r["change"]),
+            )
+        series.append(Series(category, colors[category], points))
+    callouts = [
+        Callout(index=index[c["month"]], value=c["articles"], label=_signed(c["change"]), color=colors[c["category"]],
+                title=f"{c['category']} · {month_label(c['month'])}: biggest change, {_signed(c['change'])} "
+                      f"to {c['articles']} articles",
+                data=data_attrs("trend_monthly", month=c["month"], category=c["category"], articles=c["articles"],
+                                change=c["change"]))
+        for c in data.biggest_changes if c["month"] in index
+    ]
+    chart = line_chart("articles-per-month", [month_label(m) for m in months], series, callouts,
+                       label="Articles per month per category", y_title="articles")
+    items = "".join(
+        f'<li><b style="color:{colors[c["category"]]}">{esc(c["category"])}</b>: {month_label(c["month"])}, '
+        f'{esc(_signed(c["change"]))} to {c["articles"]} articles</li>'
+        for c in data.biggest_changes)
+    changes = (f"<h3>Biggest month-on-month change per category (ringed)</h3><ul>{items}</ul>" if items
+               else "<p>No category changed from one month to the next.</p>")
+    lede = ("Articles published per month (Minsk calendar months), one line per category. Ringed: each "
+            "category's biggest change on the month before. Hover a point for its numbers.")
+    body = (f'<figure class="wide">{chart}</figure>{changes}'
+            + source("articles_monthly", "biggest_changes", queries=data.queries,
+                     note="View: trend_monthly."))
+    return section("articles", "Articles per month", lede, body)
+
+
+def status_mix(data: ReportData) -> str:
+    rows = data.status_mix
+    months = sorted({r["month"] for r in data.articles_monthly})
+    statuses = status_order({r["category_status"] for r in rows})
+    colors = status_colors(statuses)
+    cells: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        cells[(r["category"], r["month"])].append(r)
+    totals = [sum(r["articles"] for r in cells[(c, m)]) for c in data.categories for m in months]
+    ymax = max(totals, default=0)
+    charts = []
+    for category in data.categories:
+        stacks = []
+        for month in months:
+            by_status = {r["category_status"]: r for r in cells[(category, month)]}
+            stack = []
+            for s in statuses:
+                r = by_status.get(s)
+                if r is None:
+                    continue
+                stack.append(Segment(
+                    value=r["articles"], color=colors[s],
+                    title=f"{category} · {month_label(month)} · {status_name(s)}: {r['articles']} articles",
+                    data=data_attrs("trend_status_monthly", month=month, category=category, category_status=s,
+                                    articles=r["articles"]),
+                ))
+            stacks.append(stack)
+        charts.append(stacked_bars(f"status-mix-{category}", [month_label(m) for m in months], stacks,
+                                   label=f"Category status per month: {category}", ymax=ymax, heading=category))
+    key = "".join(f'<span><i style="background:{colors[s]}"></i>{esc(status_name(s))}</span>' for s in statuses)
+    lede = ("Each month's articles of a category split by the status the site gives them, on one scale for "
+            "all categories. Hover a segment for its count.")
+    body = (f'<div class="key">{key}</div><div class="grid">{"".join(f"<figure>{c}</figure>" for c in charts)}</div>'
+            + source("status_mix", queries=data.queries, note="View: trend_status_monthly."))
+    return section("status", "Category status per month", lede, body)
