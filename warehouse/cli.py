@@ -99,8 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
 
     p = _sub(sub, "report", "write a self-contained HTML report of the trends and the crawl's health",
-             "warehouse report --out report.html")
-    p.add_argument("--out", metavar="FILE", required=True, help="HTML file to write")
+             "warehouse report --out report.html --since 2017-01 --category economy",
+             description="Write one HTML file (charts as inline SVG, nothing loaded from the network) of "
+                         "articles per month per category, the category-status mix, rising terms, the latest "
+                         "articles' neighbours and the crawl's health. Every number is a row of a query in "
+                         "sql/report/ over the views and run tables, read on a read-only connection.")
+    p.add_argument("--out", metavar="FILE", required=True, help="HTML file to write (replaced if it exists)")
+    p.add_argument("--since", metavar="YYYY-MM", help="first month of the trends (default: all months)")
+    p.add_argument("--category", metavar="C", help="one category (section slug, e.g. economy; default: all)")
     _add_db(p)
 
     p = _sub(sub, "demo", "serve the bundled offline site on loopback, crawl it, print trend tables",
@@ -172,11 +178,7 @@ def cmd_load(args) -> int:
 
 
 def cmd_report(args) -> int:
-    import importlib.util
-
-    if importlib.util.find_spec("warehouse.report") is None:
-        raise WarehouseUsageError("report is not implemented yet")
-    from . import report  # type: ignore[attr-defined]
+    from . import report  # lazy: only this command draws charts
 
     return report.main(args)
 
