@@ -10,6 +10,7 @@ FAILED = 1  # the crawl ran but its result cannot be trusted: site unreachable, 
 USAGE = 2  # bad arguments
 WAREHOUSE_BUSY = 3  # the warehouse file was locked by another process: items wait in the spool
 ALREADY_RUNNING = 4  # another crawl holds the crawl lock; nothing was done
+FRONTIER_LOST = 5  # a worker of a shared crawl lost its Redis frontier (unreachable or restarted)
 
 STAT_CODE = "crawl/exit_code"
 STAT_REASONS = "crawl/exit_reasons"

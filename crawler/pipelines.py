@@ -1,4 +1,5 @@
-"""Item pipelines, one step each: validate → deduplicate → enrich → store.
+"""Item pipelines, one step each: validate → deduplicate → enrich → store (WarehousePipeline: into
+the warehouse; StagingPipeline instead for a worker of a shared crawl: into the staging area).
 
 Docs: https://docs.scrapy.org/en/latest/topics/item-pipeline.html
 CrawlError items pass through the first three untouched and are stored as crawl_errors rows.
@@ -15,14 +16,15 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 
 from crawler.extraction.text import word_count
 from crawler.extraction.urls import canonicalize_url
 from crawler import exitcodes
 from crawler.exitcodes import fail
 from crawler.items import ArticleItem, CrawlError, Revisit
-from warehouse import Spool, Warehouse, WarehouseLocked, resolve_db_path, resolve_spool_dir
+from warehouse import (Spool, Warehouse, WarehouseError, WarehouseLocked, resolve_db_path, resolve_spool_dir,
+                       resolve_staging_dir, staging)
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +108,54 @@ def content_hash(adapter: ItemAdapter) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class WarehousePipeline:
-    """Spools every record to disk and loads it into DuckDB in batches.
+class _SpoolingPipeline:
+    """Writes every record to a spool on disk (warehouse/spool.py), sealing a batch every
+    `batch_size` records; a subclass says where sealed batches go (`deliver`)."""
+
+    def __init__(self, crawler, spool_dir, batch_size: int):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.spool_dir = spool_dir
+        self.batch_size = batch_size
+        self.spool: Spool | None = None
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+
+    def deliver(self) -> None:
+        raise NotImplementedError
+
+    def process_item(self, item):
+        if isinstance(item, CrawlError):
+            self.add_error(item.url, item.kind, item.message)
+        elif isinstance(item, Revisit):
+            self.spool.append_revisit(item.url, item.outcome, fetched_at=utc_now())
+            self.stats.inc_value(f"recrawl/{item.outcome}")
+        elif _is_article(item):
+            self.spool.append_article(ItemAdapter(item).asdict(), fetched_at=utc_now())
+            if item.published_at is None:
+                self.stats.inc_value("warehouse/items_undated")
+        if self.spool.pending >= self.batch_size:
+            self.spool.seal()
+            self.deliver()
+        return item
+
+    def add_error(self, url: str, kind: str, message: str):
+        self.spool.append_error(url, kind, message, occurred_at=utc_now())
+        self.stats.inc_value("warehouse/errors")
+        self.stats.inc_value(f"warehouse/errors/{kind}")
+
+    def item_dropped(self, item, response, exception, spider=None):
+        if isinstance(exception, InvalidItem):
+            self.stats.inc_value("warehouse/items_invalid")
+            self.add_error(ItemAdapter(item).get("url") or response.url, "invalid", str(exception))
+
+    def spider_error(self, failure, response, spider=None):
+        if self.spool is not None:
+            self.add_error(response.url, "parse", f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+
+class WarehousePipeline(_SpoolingPipeline):
+    """A single-process crawl: spools every record to disk and loads it into DuckDB in batches.
 
     The connection is opened per batch and closed again, so an analyst can open the file
     between flushes. The spool comes first: a batch sealed on disk survives a crash, and while
@@ -116,15 +164,10 @@ class WarehousePipeline:
     """
 
     def __init__(self, crawler, db_path, spool_dir, batch_size: int):
-        self.crawler = crawler
-        self.stats = crawler.stats
+        super().__init__(crawler, spool_dir, batch_size)
         self.db_path = db_path
-        self.spool_dir = spool_dir
-        self.batch_size = batch_size
         self.articles_changed = False
         self.busy: WarehouseLocked | None = None
-        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -164,33 +207,8 @@ class WarehousePipeline:
             fail(self.crawler, exitcodes.WAREHOUSE_BUSY,
                  f"{self.busy}; {left} batch(es) wait in {self.spool_dir} for the next crawl or `warehouse load`")
 
-    def process_item(self, item):
-        if isinstance(item, CrawlError):
-            self.add_error(item.url, item.kind, item.message)
-        elif isinstance(item, Revisit):
-            self.spool.append_revisit(item.url, item.outcome, fetched_at=utc_now())
-            self.stats.inc_value(f"recrawl/{item.outcome}")
-        elif _is_article(item):
-            self.spool.append_article(ItemAdapter(item).asdict(), fetched_at=utc_now())
-            if item.published_at is None:
-                self.stats.inc_value("warehouse/items_undated")
-        if self.spool.pending >= self.batch_size:
-            self.spool.seal()
-            self.load_sealed_batches()
-        return item
-
-    def add_error(self, url: str, kind: str, message: str):
-        self.spool.append_error(url, kind, message, occurred_at=utc_now())
-        self.stats.inc_value("warehouse/errors")
-        self.stats.inc_value(f"warehouse/errors/{kind}")
-
-    def item_dropped(self, item, response, exception, spider=None):
-        if isinstance(exception, InvalidItem):
-            self.stats.inc_value("warehouse/items_invalid")
-            self.add_error(ItemAdapter(item).get("url") or response.url, "invalid", str(exception))
-
-    def spider_error(self, failure, response, spider=None):
-        self.add_error(response.url, "parse", f"{failure.type.__name__}: {failure.getErrorMessage()}")
+    def deliver(self):
+        self.load_sealed_batches()
 
     def load_sealed_batches(self):
         """Load every sealed batch in the spool (this run's and any left by earlier runs), in order."""
@@ -210,6 +228,74 @@ class WarehousePipeline:
         if self.busy is None:
             logger.warning("%s: spooling items to %s instead", exc, self.spool_dir)
         self.busy = exc
+
+
+class StagingPipeline(_SpoolingPipeline):
+    """A worker of a shared crawl (crawler/frontier.py): never opens the warehouse. Each sealed
+    spool batch is published to the staging area as a Parquet file (atomically), for
+    `warehouse load --staging` to bring in exactly once; when the worker stops it writes its
+    manifest there (warehouse/staging.py).
+
+    The spool stays on this machine (SPOOL_DIR, default STAGING_DIR/spool/<host>): what a killed
+    worker had fetched is published by the next worker started there.
+    """
+
+    def __init__(self, crawler, staging_dir, spool_dir, batch_size: int):
+        super().__init__(crawler, spool_dir, batch_size)
+        self.staging_dir = staging_dir
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        staging_dir = resolve_staging_dir(setting=settings.get("STAGING_DIR"))
+        explicit = settings.get("SPOOL_DIR") or os.environ.get("SPOOL_DIR")
+        spool_dir = Path(explicit).expanduser() if explicit else staging.default_spool_dir(staging_dir)
+        return cls(crawler, staging_dir, spool_dir, settings.getint("WAREHOUSE_BATCH_SIZE", 500))
+
+    def open_spider(self):
+        self.started_at = utc_now()
+        self.stats.set_value("staging/path", str(self.staging_dir))
+        run_id, worker = self.stats.get_value("frontier/run"), self.stats.get_value("frontier/worker")
+        self.manifest = {"run_id": run_id, "worker": worker, "spider": self.crawler.spider.name}
+        try:
+            published = staging.publish_spool(self.spool_dir, self.staging_dir)  # killed workers' leftovers
+            if published:
+                logger.info("Published %d batch(es) left in %s by earlier workers", published, self.spool_dir)
+            self.spool = Spool(self.spool_dir, staging.spool_stem(run_id, worker))
+        except (OSError, WarehouseError) as exc:
+            fail(self.crawler, exitcodes.FAILED, f"cannot write to the staging area {self.staging_dir}: {exc}")
+            raise CloseSpider("staging_failed") from None
+
+    def close_spider(self):
+        if self.spool is None:
+            return
+        self.spool.seal()
+        self.deliver()
+        self.spool.close()  # only now: once it is closed, a worker starting here may publish its batches
+
+    def deliver(self):
+        """Publish this worker's sealed batches; each spool file goes once its Parquet file is in place."""
+        for batch in sorted(Path(self.spool_dir).glob(f"{self.spool.run_id}-*.jsonl")):
+            staging.publish(batch, self.staging_dir)
+            batch.unlink()
+            self.stats.inc_value("staging/batches")
+
+    def spider_closed(self, spider, reason):
+        if self.spool is None:
+            return
+        get = lambda key: self.stats.get_value(key, 0)  # noqa: E731
+        staging.write_manifest(self.staging_dir, {
+            **self.manifest,
+            "started_at": self.started_at,
+            "finished_at": utc_now(),
+            "reason": reason,
+            "run_outcome": self.stats.get_value("frontier/run_outcome"),
+            "pages_fetched": get("response_received_count"),
+            "items_invalid": get("warehouse/items_invalid"),
+            "items_undated": get("warehouse/items_undated"),
+            "batches": get("staging/batches"),
+        })
 
 
 def utc_now() -> datetime:

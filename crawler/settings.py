@@ -73,3 +73,17 @@ COMMANDS_MODULE = "crawler.commands"
 # Incremental crawling: a stored article is fetched again (conditionally) while it is younger
 # than this many days; failed pages (404/410, oversized) are not asked for again for as long.
 REFETCH_DAYS = 14
+
+# -- Worker mode: a shared crawl on one Redis frontier (crawler/frontier.py) -------------------------
+# With REDIS_URL (this setting, or the environment variable), e.g. redis://10.0.0.5:6379/0, a crawl
+# is one worker of the shared crawl: scrapy-redis's scheduler and dupefilter, items written as
+# Parquet batches under STAGING_DIR (setting or environment variable; default data/staging) for
+# `warehouse load --staging` instead of the warehouse. Without it the crawl is single-process.
+REDIS_URL = None
+STAGING_DIR = None
+# A worker refreshes its heartbeat (and looks at the shared queue when idle) every
+# REDIS_POLL_INTERVAL seconds; one silent for REDIS_WORKER_TTL seconds is taken for dead, its
+# in-flight requests for lost, and the run ends 'interrupted'. The TTL must outlast the longest
+# stall of a busy machine (a worker taken for dead while alive stops with exit code 5).
+REDIS_POLL_INTERVAL = 1.0
+REDIS_WORKER_TTL = 30

@@ -90,8 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "load", "load items left in the spool or staging area by earlier crawls, exactly once",
              "warehouse load --staging data/staging",
              description="Load every sealed batch (and the complete lines of crashed runs' unfinished "
-                         "batches) from the spool and the staging area, each exactly once, deleting each "
-                         "batch file once it is committed.")
+                         "batches) from the spool, and every complete Parquet batch of a shared crawl's "
+                         "workers from the staging area, each exactly once in one transaction, deleting each "
+                         "batch file once it is committed. For the staging area it also records the workers' "
+                         "runs in crawl_runs and writes known.json, what the next workers need to crawl "
+                         "incrementally.")
     p.add_argument("--staging", metavar="DIR",
                    help="staging folder of a shared (Redis) crawl (default: STAGING_DIR, else data/staging)")
     p.add_argument("--spool", metavar="DIR",
@@ -156,19 +159,21 @@ def cmd_status(args) -> int:
 
 def cmd_load(args) -> int:
     db = resolve_db_path(args.db)
-    folders: list[Path] = []
+    folders: dict[Path, str] = {}
     # Folders named on the command line must exist; defaults are simply skipped when absent.
-    for given, resolved in ((args.spool, resolve_spool_dir(args.spool, db_path=db)),
-                            (args.staging, resolve_staging_dir(args.staging))):
+    for given, resolved, kind in ((args.spool, resolve_spool_dir(args.spool, db_path=db), "spool"),
+                                  (args.staging, resolve_staging_dir(args.staging), "staging")):
         if given is not None and not resolved.is_dir():
             raise WarehouseUsageError(f"no folder {resolved}: check the path")
-        if resolved.is_dir() and resolved not in folders:
-            folders.append(resolved)
+        if resolved.is_dir():
+            folders.setdefault(resolved, kind)
     warehouse = Warehouse(db)
     migrate.init(db)  # a fresh --db works too; a no-op when up to date
     total = LoadResult()
-    for folder in folders:
-        total += warehouse.load_spool(folder)
+    for folder, kind in folders.items():
+        # The spool holds JSON-lines batches of local crawls; the staging area, Parquet batches of a
+        # shared crawl's workers, their run manifests and the snapshot the next workers read.
+        total += warehouse.load_spool(folder) if kind == "spool" else warehouse.load_staging(folder)
     if total.new or total.updated:
         warehouse.refresh()
     print(f"warehouse {db}: {total.summary()}")

@@ -1,9 +1,10 @@
 """Loading spool batches into the warehouse, and crawl-run bookkeeping. Never imports Scrapy.
 
 Loading is batch-only: `load_batch` reads one sealed spool file (see spool.py) with DuckDB's
-`read_json` and merges it with the SQL in sql/load/*.sql, in one transaction that also records
-the file in `_loaded_batches` — so a batch is loaded exactly once, and the caller may delete the
-file after the call returns.
+`read_json`, or one staging batch of a shared crawl (staging.py) with `read_parquet`
+(sql/load/read/), and merges it with the SQL in sql/load/*.sql, in one transaction that also
+records the file in `_loaded_batches` — so a batch is loaded exactly once, and the caller may
+delete the file after the call returns.
 
 Every timestamp written comes from the records (fetched_at, occurred_at) or the injected clock,
 never from the database's now(), so loads are reproducible in tests.
@@ -205,17 +206,24 @@ class Warehouse:
         )
 
     # -- loading ----------------------------------------------------------------------------
-    def load_batch(self, path: str | Path) -> LoadResult:
-        """Merge one sealed batch file, exactly once. Does not delete the file."""
+    def load_batch(self, path: str | Path, *, source: str = "jsonl", run_id: str | None = None) -> LoadResult:
+        """Merge one sealed batch file, exactly once. Does not delete the file.
+
+        source: "jsonl" (a spool batch) or "parquet" (a staging batch, warehouse/staging.py): which
+        sql/load/read/ file reads it; the merge after it is the same. run_id: the crawl run the
+        batch belongs to (default: from a spool batch's name)."""
         path = Path(path)
         batch = path.name
         if not path.is_file():
             raise WarehouseError(f"no batch file {path}")
+        reader = self.sql_dir / "load" / "read" / f"{source}.sql"
+        if not reader.is_file():
+            raise WarehouseError(f"no reader {reader} for {source} batches")
         params = {
             "batch_path": str(path),
             "columns": JSON_COLUMNS,
             "batch": batch,
-            "run_id": batch_run_id(path),
+            "run_id": run_id or batch_run_id(path),
             "now": self.clock(),
         }
         with self._write() as con:
@@ -226,7 +234,7 @@ class Warehouse:
                     con.rollback()
                     return LoadResult(skipped=1)
                 rows = None
-                for sql_file in sorted((self.sql_dir / "load").glob("*.sql")):
+                for sql_file in [reader, *sorted((self.sql_dir / "load").glob("*.sql"))]:
                     rows = run_sql_file(con, sql_file, params)
                 con.commit()
             except duckdb.CatalogException as exc:
@@ -256,6 +264,13 @@ class Warehouse:
                 continue
             batch.unlink(missing_ok=True)
         return total
+
+    def load_staging(self, directory: str | Path) -> LoadResult:
+        """Load every complete Parquet batch of a shared crawl's staging area exactly once, record
+        its runs and write the snapshot its next workers read (warehouse/staging.py)."""
+        from .staging import load_staging  # lazy: staging imports this module
+
+        return load_staging(self, directory)
 
     # -- crawl runs -------------------------------------------------------------------------
     def start_run(self, run_id: str, spider: str, started_at: datetime | None = None) -> None:

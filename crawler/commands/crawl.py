@@ -1,6 +1,7 @@
-"""`scrapy crawl`, with the crawl lock taken first and exit codes that say whether the crawl
-succeeded (crawler/exitcodes.py). Registered through COMMANDS_MODULE; the crawling itself is
-Scrapy's own crawl command.
+"""`scrapy crawl`, with the crawl lock taken first (a worker of a shared crawl takes none: it checks
+that Redis answers instead) and exit codes that say whether the crawl succeeded
+(crawler/exitcodes.py). Registered through COMMANDS_MODULE; the crawling itself is Scrapy's own
+crawl command.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
+from crawler.frontier import check_redis, redis_url
 from crawler.lock import AlreadyRunning, CrawlLock
 from crawler.spiders.belarusinfocus import BelarusInFocusSpider, checked_base_url
 from warehouse import resolve_db_path
@@ -28,18 +30,35 @@ class Command(ScrapyCrawlCommand):
             print(f"crawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.USAGE
             return
-        # Before anything else: a second crawl must not touch the warehouse, the spool or the site.
-        lock = CrawlLock(resolve_db_path(setting=self.settings.get("WAREHOUSE_PATH")))
-        try:
-            lock.acquire()
-        except AlreadyRunning as exc:
-            print(f"crawl: error: {exc}", file=sys.stderr)
-            self.exitcode = exitcodes.ALREADY_RUNNING
-            return
+        url = redis_url(self.settings)
+        if url:
+            # A worker of a shared crawl (crawler/frontier.py) never opens the warehouse, so it takes
+            # no crawl lock: any number of workers may run, on one machine or many.
+            try:
+                problem = check_redis(url)
+            except UsageError as exc:
+                print(f"crawl: error: {exc}", file=sys.stderr)
+                self.exitcode = exitcodes.USAGE
+                return
+            if problem:
+                print(f"crawl: error: {problem}", file=sys.stderr)
+                self.exitcode = exitcodes.FRONTIER_LOST
+                return
+            lock = None
+        else:
+            # Before anything else: a second crawl must not touch the warehouse, the spool or the site.
+            lock = CrawlLock(resolve_db_path(setting=self.settings.get("WAREHOUSE_PATH")))
+            try:
+                lock.acquire()
+            except AlreadyRunning as exc:
+                print(f"crawl: error: {exc}", file=sys.stderr)
+                self.exitcode = exitcodes.ALREADY_RUNNING
+                return
         try:
             super().run(args, opts)
         finally:
-            lock.release()
+            if lock is not None:
+                lock.release()
         if self.crawler_process.bootstrap_failed:  # Scrapy logged why; its exit code stands
             return
         stats = self.crawler.stats

@@ -9,6 +9,10 @@ Incremental by default (crawler/recrawl.py): listings are newest first, so pagin
 stops at the first page that holds only stored articles, and a stored article is fetched again
 only when the recrawl policy says so, with a conditional request. `-a full=1` walks every
 listing page and revalidates every stored article.
+
+With REDIS_URL set the spider is one worker of a shared crawl (crawler/frontier.py): the same
+navigation, on a frontier and dupefilter shared through Redis, with the recrawl policy fed from
+the staging area's snapshot instead of the warehouse.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.extraction import ArticlePage, ListingPage
 from crawler.extraction.urls import canonicalize_url, is_article_url, is_section_url
+from crawler.frontier import apply_worker_settings, redis_url
 from crawler.items import Revisit
 from crawler.middlewares import failure_to_error
 from crawler.recrawl import RecrawlPolicy
-from warehouse import Warehouse, WarehouseError, resolve_db_path
+from warehouse import Warehouse, WarehouseError, resolve_db_path, resolve_staging_dir
+from warehouse.staging import read_known_state
 
 # Drupal's old addresses answer with a redirect to the article's current path.
 LEGACY_NODE_PATH = re.compile(r"^(/ru)?/node/\d+/?$")
@@ -38,6 +44,11 @@ class BelarusInFocusSpider(scrapy.Spider):
     # Entry points besides the home pages; listings are found from their links.
     feed_paths = ("/sitemap.xml", "/rss.xml")
     home_paths = ("/", "/ru")
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        apply_worker_settings(settings)  # REDIS_URL set: a worker of a shared crawl (crawler/frontier.py)
 
     def __init__(self, base_url: str | None = None, full: str | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -113,8 +124,14 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     def _recrawl_policy(self) -> RecrawlPolicy:
         settings = self.crawler.settings
-        path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
         refetch_days = settings.getint("REFETCH_DAYS", 14)
+        if redis_url(settings):
+            # A worker never opens the warehouse: it reads the snapshot `warehouse load --staging`
+            # writes into the staging area (none yet: every article is fetched).
+            state = read_known_state(resolve_staging_dir(setting=settings.get("STAGING_DIR")))
+            return RecrawlPolicy(state.articles, full=self.full, refetch_days=refetch_days,
+                                 failed=state.failed, walk_all_listings=not state.last_run_finished)
+        path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
         known, failed, last_run_finished = {}, set(), False
         try:
             if path.exists():

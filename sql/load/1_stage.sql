@@ -1,9 +1,9 @@
--- Stage one spool batch: read the file with explicit column types, keep the last record per
--- url, and classify each article against the warehouse.
+-- Stage one batch: keep the last record per url, and classify each article against the
+-- warehouse. The batch's records are already in the temp table _load_raw: the loader first runs
+-- one file of sql/load/read/ (jsonl.sql for a spool batch, parquet.sql for a staging batch), so
+-- both kinds of batch go through this one merge.
 --
--- Parameters: $batch_path (the .jsonl file), $columns (name -> DuckDB type, from
--- warehouse/loader.py), $now (the loader's injected clock; used only when a record lacks its
--- own timestamp).
+-- Parameters: $now (the loader's injected clock; used only when a record lacks its own timestamp).
 --
 -- Outcome of an article record:
 --   new        url not in `articles`
@@ -11,10 +11,6 @@
 --              than the stored version was captured (an older record loaded late, e.g. from
 --              another worker's staging batch, must not overwrite a newer version)
 --   unchanged  everything else: only last_seen_at moves
-
-create or replace temp table _load_raw as
-select *   -- `ordinality` = line number in the file, 1-based
-from read_json($batch_path, columns = $columns, format = 'newline_delimited') with ordinality;
 
 -- Article records the warehouse cannot hold: a NOT NULL column of `articles` is missing.
 create or replace temp table _load_invalid as
