@@ -41,8 +41,7 @@ LEGACY_NODE_PATH = re.compile(r"^(/ru)?/node/\d+/?$")
 class BelarusInFocusSpider(scrapy.Spider):
     name = "belarusinfocus"
     default_base_url = "https://belarusinfocus.info"
-    # Entry points besides the home pages; listings are found from their links.
-    feed_paths = ("/sitemap.xml", "/rss.xml")
+    # The English and Russian home pages; the sections are found from their links.
     home_paths = ("/", "/ru")
 
     @classmethod
