@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -199,6 +200,35 @@ def measure(step: str, db: Path, sample: int = 0) -> dict:
         check=True, capture_output=True, text=True,
     )
     return json.loads(out.stdout)
+
+
+def targets(small: int = 2000, large: int = 10000, rounds: int = 3) -> dict:
+    """The figures benchmarks/run.py reports: refresh wall time and peak RSS at `small` and `large`
+    articles (rounds alternating the two archives), and recall@10 against the exact all-terms top
+    10 at `small` (every article), with the exact computation's own time for comparison."""
+    with tempfile.TemporaryDirectory() as tmp:
+        dbs = {small: Path(tmp) / "small.duckdb", large: Path(tmp) / "large.duckdb"}
+        for articles, db in dbs.items():
+            generate(db, articles)
+        refreshes: dict[int, list[dict]] = {small: [], large: []}
+        for index in range(rounds):
+            for articles in (small, large) if index % 2 == 0 else (large, small):
+                refreshes[articles].append(measure("refresh", dbs[articles]))
+        exact = measure("exact", dbs[small], small)
+    return {"small": small, "large": large, "refresh": refreshes, "exact": exact}
+
+
+def report_targets(result: dict) -> None:
+    for articles in (result["small"], result["large"]):
+        runs = result["refresh"][articles]
+        seconds = [r["seconds"] for r in runs]
+        rss = [r["peak_rss_mb"] for r in runs]
+        print(f"similarity refresh, {articles} articles: {statistics.median(seconds):.1f} s "
+              f"({min(seconds):.1f}–{max(seconds):.1f}), peak RSS {statistics.median(rss):.0f} MB "
+              f"({min(rss):.0f}–{max(rss):.0f}), {len(runs)} rounds")
+    exact = result["exact"]
+    print(f"  recall@10 at {result['small']} articles: {exact['recall@10']:.3f} ({exact['articles']} articles; "
+          f"the exact all-terms top 10 took {exact['seconds']:.1f} s and {exact['peak_rss_mb']:.0f} MB)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,10 @@ class BelarusInFocusSpider(scrapy.Spider):
         self.base_url = checked_base_url(base_url or self.default_base_url)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.full = str(full or "").lower() in ("1", "true", "yes")
+        # Article URLs already requested by this process. Scrapy's dupefilter would drop the
+        # repeats too, but every page links dozens of known articles: building and fingerprinting
+        # a Request for each costs more than the page's extraction.
+        self.requested: set[str] = set()
 
     async def start(self):
         self.policy = self._recrawl_policy()
@@ -156,9 +160,12 @@ class BelarusInFocusSpider(scrapy.Spider):
                 yield self._request(url, self.parse_listing)
 
     def _article_request(self, url: str, lastmod: datetime | None = None):
+        if url in self.requested:
+            return
         if not self.policy.should_fetch(url, lastmod):
             self.crawler.stats.inc_value("recrawl/skipped_known")
             return
+        self.requested.add(url)
         yield scrapy.Request(url, callback=self.parse_article, errback=self.record_failure,
                              headers=self.policy.conditional_headers(url),
                              meta={"handle_httpstatus_list": [304]})
