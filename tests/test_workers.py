@@ -171,8 +171,11 @@ def test_three_workers_store_every_article_once_and_fetch_each_page_once(served,
     assert "/" in again and "/sitemap.xml" in again, "the second run did not visit the listings again"
     assert not set(again) & article_paths, f"stored articles fetched again: {sorted(set(again) & article_paths)[:5]}"
     load(tmp_path)
-    assert query(tmp_path, "select finish_reason, items_new from crawl_runs order by started_at") == \
-        [("finished", len(expected_urls(site, server))), ("finished", 0)]
+    runs = query(tmp_path, "select finish_reason, items_new from crawl_runs order by started_at")
+    # Two workers of a short recrawl may not overlap: the first can finish its run before the
+    # second arrives, which then starts a run of its own. Either way nothing new is stored.
+    assert runs[0] == ("finished", len(expected_urls(site, server)))
+    assert runs[1:] in ([("finished", 0)], [("finished", 0), ("finished", 0)]), runs
 
 
 def spooled_articles(tmp_path: Path, pid: int) -> int:
