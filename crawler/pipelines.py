@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def content_hash(adapter: ItemAdapter) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class _SpoolingPipeline:
+class _SpoolingPipeline(ABC):
     """Writes every record to a spool on disk (warehouse/spool.py), sealing a batch every
     `batch_size` records; a subclass says where sealed batches go (`deliver`)."""
 
@@ -121,8 +122,9 @@ class _SpoolingPipeline:
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
 
+    @abstractmethod
     def deliver(self) -> None:
-        raise NotImplementedError
+        """Take the spool's sealed batches where they go: the warehouse, or the staging area."""
 
     def process_item(self, item):
         if isinstance(item, CrawlError):

@@ -48,6 +48,7 @@ from crawler.extraction.icons import read_icon
 from crawler.extraction.labels import status_word
 from crawler.items import ArticleItem
 from crawler.pipelines import InvalidItem, ValidatePipeline
+from tests.test_extraction_pages import _drop  # one way to remove an element, kept there
 
 ARTICLES = Path(__file__).parent / "fixtures" / "pages" / "article"
 FIELDS = ("title", "published_at", "category_status", "photo_credit", "body", "similar_links")
@@ -594,16 +595,6 @@ def test_wrong_encoding(page, actual, declared, meta):
 # ---- tree manglings: delete, duplicate, shuffle, strip class/id
 
 
-def _drop(el) -> None:
-    """Remove an element, keeping its tail text (which belongs to the parent)."""
-    parent = el.getparent()
-    if el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def _strip_attributes(root) -> None:

@@ -71,7 +71,7 @@ class BelarusInFocusSpider(scrapy.Spider):
     def parse_listing(self, response):
         """Home page or a section listing: articles, the next page, other sections."""
         page = ListingPage(response.url, response.body, _encoding(response))
-        articles = [canonicalize_url(url) for url in page.article_urls()]
+        articles = page.article_urls()  # canonical already, like every URL extraction returns
         for url in articles:
             yield from self._article_request(url)
         next_url = page.next_page_url()
@@ -150,7 +150,7 @@ class BelarusInFocusSpider(scrapy.Spider):
     def _follow_links(self, urls):
         for url in urls:
             if is_article_url(url):
-                yield from self._article_request(canonicalize_url(url))
+                yield from self._article_request(url)
             elif LEGACY_NODE_PATH.match(urlsplit(url).path):
                 yield scrapy.Request(url, callback=self.parse_old_address, errback=self.record_failure,
                                      meta={"dont_redirect": True, "handle_httpstatus_list": [301, 302, 307, 308]})
