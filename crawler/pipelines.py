@@ -18,13 +18,17 @@ from pathlib import Path
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawler.extraction.text import word_count
 from crawler.extraction.urls import canonicalize_url
 from crawler import exitcodes
 from crawler.exitcodes import fail
 from crawler.items import ArticleItem, CrawlError, Revisit
-from warehouse import (Spool, Warehouse, WarehouseError, WarehouseLocked, resolve_db_path, resolve_spool_dir,
+from warehouse import (LoadResult, Spool, Warehouse, WarehouseError, WarehouseLocked, resolve_db_path, resolve_spool_dir,
                        resolve_staging_dir, staging)
 
 logger = logging.getLogger(__name__)
@@ -159,7 +163,9 @@ class _SpoolingPipeline(ABC):
 class WarehousePipeline(_SpoolingPipeline):
     """A single-process crawl: spools every record to disk and loads it into DuckDB in batches.
 
-    The connection is opened per batch and closed again, so an analyst can open the file
+    A sealed batch loads in a thread while the crawl goes on: DuckDB works without holding the
+    GIL, so the load runs on the other core, and batches sealed meanwhile go into the next load
+    together. Each load opens the file and closes it again, so an analyst can open the file
     between flushes. The spool comes first: a batch sealed on disk survives a crash, and while
     another process holds the warehouse file the crawl goes on, keeping its batches for the next
     crawl or `warehouse load`, and exits with WAREHOUSE_BUSY.
@@ -170,6 +176,8 @@ class WarehousePipeline(_SpoolingPipeline):
         self.db_path = db_path
         self.articles_changed = False
         self.busy: WarehouseLocked | None = None
+        self.loading: Deferred | None = None  # the load running in a thread
+        self.sealed_meanwhile = False  # batches sealed while it runs, for the next load
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -195,7 +203,9 @@ class WarehousePipeline(_SpoolingPipeline):
         # Batches an earlier, interrupted run left on disk go in first: nothing fetched is lost.
         self.load_sealed_batches()
 
-    def close_spider(self):
+    async def close_spider(self):
+        while self.loading is not None:
+            await maybe_deferred_to_future(self.loading)
         self.spool.seal()
         self.load_sealed_batches()
         self.spool.close()
@@ -210,20 +220,48 @@ class WarehousePipeline(_SpoolingPipeline):
                  f"{self.busy}; {left} batch(es) wait in {self.spool_dir} for the next crawl or `warehouse load`")
 
     def deliver(self):
-        self.load_sealed_batches()
+        if self.loading is not None:
+            self.sealed_meanwhile = True
+            return
+        self.sealed_meanwhile = False
+        self.loading = threads.deferToThread(self.warehouse.load_spool, self.spool_dir)
+        self.loading.addBoth(self._load_ended)
+
+    def _load_ended(self, outcome):
+        """Back in the reactor thread after a load in a thread."""
+        self.loading = None
+        if isinstance(outcome, Failure):
+            self.load_failed(outcome.value)
+        else:
+            self.count(outcome)
+        if self.sealed_meanwhile:
+            self.deliver()
 
     def load_sealed_batches(self):
         """Load every sealed batch in the spool (this run's and any left by earlier runs), in order."""
         try:
-            result = self.warehouse.load_spool(self.spool_dir)
-        except WarehouseLocked as exc:
+            self.count(self.warehouse.load_spool(self.spool_dir))
+        except WarehouseError as exc:
+            self.load_failed(exc)
+
+    def count(self, result: LoadResult):
+        self.articles_changed |= bool(result.new or result.updated)
+        for name in ("new", "updated", "unchanged"):
+            self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
+        for batch, reason in result.failed:
+            logger.error("Batch %s was not loaded and stays in the spool: %s", batch, reason)
+        self.count_batches_left()
+
+    def load_failed(self, exc: BaseException):
+        if isinstance(exc, WarehouseLocked):
             self.warehouse_busy(exc)
+        elif isinstance(exc, WarehouseError):  # e.g. the schema is gone: the batches wait in the spool
+            logger.error("Loading the spool into the warehouse failed: %s", exc)
         else:
-            self.articles_changed |= bool(result.new or result.updated)
-            for name in ("new", "updated", "unchanged"):
-                self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
-            for batch, reason in result.failed:
-                logger.error("Batch %s was not loaded and stays in the spool: %s", batch, reason)
+            raise exc
+        self.count_batches_left()
+
+    def count_batches_left(self):
         self.stats.set_value("warehouse/batches_left", len(list(Path(self.spool_dir).glob("*.jsonl"))))
 
     def warehouse_busy(self, exc: WarehouseLocked):

@@ -13,7 +13,8 @@ never from the database's now(), so loads are reproducible in tests.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,6 +59,45 @@ RECORD_COLUMNS: dict[str, str] = {
     "occurred_at": "TIMESTAMPTZ",
 }
 JSON_COLUMNS: dict[str, str] = {**RECORD_COLUMNS, **ARTICLE_COLUMNS}
+# What an unchanged article's merge never reads: a batch of unchanged articles is read without
+# them (Warehouse._read_keys_only), and they are added back as NULL columns.
+CONTENT_COLUMNS: dict[str, str] = {
+    name: ARTICLE_COLUMNS[name]
+    for name in ("title", "published_at", "category_status", "photo_credit", "body", "similar_links")
+}
+KEY_COLUMNS: dict[str, str] = {name: t for name, t in JSON_COLUMNS.items() if name not in CONTENT_COLUMNS}
+# Article records of the batch (read with KEY_COLUMNS) that are not stored with their content hash.
+_NEEDS_CONTENT_SQL = """
+select count(*)
+from _load_raw as n
+left join articles as a on a.url = n.url
+where n.record = 'article' and (a.url is null or a.content_hash is distinct from n.content_hash)
+"""
+# See Warehouse.loading(): the WAL may grow this large before DuckDB checkpoints on its own.
+LOAD_CHECKPOINT_THRESHOLD = "1GB"
+LOAD_SKIP_WAL_THRESHOLD = 2**62
+# A group of batch files loaded in one transaction holds at most this many bytes of files (unless
+# one file is larger): big enough that a statement's fixed cost is spread over thousands of
+# records, small enough to bound the memory of the merge.
+LOAD_GROUP_BYTES = 32 * 2**20
+
+
+def _groups(batches: list[tuple[Path, str]]) -> Iterator[tuple[list[Path], str]]:
+    """Consecutive batches of one run, up to LOAD_GROUP_BYTES of files each."""
+    group: list[Path] = []
+    group_run, size = None, 0
+    for path, run_id in batches:
+        try:
+            length = path.stat().st_size
+        except FileNotFoundError:  # the crawl that wrote it loaded and deleted it meanwhile
+            continue
+        if group and (run_id != group_run or size + length > LOAD_GROUP_BYTES):
+            yield group, group_run
+            group, size = [], 0
+        group.append(path)
+        group_run, size = run_id, size + length
+    if group:
+        yield group, group_run
 
 class KnownArticle(NamedTuple):
     published_at: datetime | None
@@ -172,12 +212,15 @@ order by field
 
 
 class Warehouse:
-    """The warehouse file at `path`. Every method opens its own short-lived connection."""
+    """The warehouse file at `path`. Every method opens its own short-lived connection (a series of
+    batch loads shares one: `loading()`)."""
 
     def __init__(self, path: str | Path, clock: Clock = utc_now, sql_dir: Path = SQL_DIR):
         self.path = Path(path)
         self.clock = clock
         self.sql_dir = Path(sql_dir)
+        # Whether the next batch is likely all unchanged (the last one was): worth reading keys first.
+        self._expect_unchanged = True
 
     # -- schema -----------------------------------------------------------------------------
     def init(self, refresh: bool = True) -> migrate.InitResult:
@@ -206,63 +249,127 @@ class Warehouse:
         )
 
     # -- loading ----------------------------------------------------------------------------
-    def load_batch(self, path: str | Path, *, source: str = "jsonl", run_id: str | None = None) -> LoadResult:
-        """Merge one sealed batch file, exactly once. Does not delete the file.
+    def load_batch(
+        self, path: str | Path, *, source: str = "jsonl", run_id: str | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> LoadResult:
+        """Merge one sealed batch file, exactly once. Does not delete the file. See load_batches."""
+        return self.load_batches([path], source=source, run_id=run_id, con=con)
 
-        source: "jsonl" (a spool batch) or "parquet" (a staging batch, warehouse/staging.py): which
-        sql/load/read/ file reads it; the merge after it is the same. run_id: the crawl run the
-        batch belongs to (default: from a spool batch's name)."""
-        path = Path(path)
-        batch = path.name
-        if not path.is_file():
-            raise WarehouseError(f"no batch file {path}")
+    def load_batches(
+        self, paths: Sequence[str | Path], *, source: str = "jsonl", run_id: str | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> LoadResult:
+        """Merge a group of sealed batch files of one run in one transaction, each exactly once
+        (files already loaded are skipped). Does not delete the files.
+
+        source: "jsonl" (spool batches) or "parquet" (staging batches, warehouse/staging.py): which
+        sql/load/read/ file reads them; the merge after it is the same. run_id: the crawl run the
+        batches belong to (default: from a spool batch's name). con: a connection from `loading()`,
+        to load several groups with one open (and one checkpoint); default: a connection of its own."""
+        if con is None:
+            with self.loading() as con:
+                return self.load_batches(paths, source=source, run_id=run_id, con=con)
+        paths = [Path(path) for path in paths]
+        for path in paths:
+            if not path.is_file():
+                raise WarehouseError(f"no batch file {path}")
         reader = self.sql_dir / "load" / "read" / f"{source}.sql"
         if not reader.is_file():
             raise WarehouseError(f"no reader {reader} for {source} batches")
-        params = {
-            "batch_path": str(path),
-            "columns": JSON_COLUMNS,
-            "batch": batch,
-            "run_id": run_id or batch_run_id(path),
-            "now": self.clock(),
-        }
-        with self._write() as con:
-            con.begin()
-            try:
-                done = con.execute("select count(*) from _loaded_batches where batch = $batch", {"batch": batch})
-                if done.fetchone()[0]:
-                    con.rollback()
-                    return LoadResult(skipped=1)
-                rows = None
-                for sql_file in [reader, *sorted((self.sql_dir / "load").glob("*.sql"))]:
-                    rows = run_sql_file(con, sql_file, params)
-                con.commit()
-            except duckdb.CatalogException as exc:
+        run_ids = {run_id or batch_run_id(path) for path in paths}
+        if len(run_ids) != 1:
+            raise WarehouseError(f"a group of batches must belong to one crawl run, got {sorted(run_ids)}")
+        names = [path.name for path in paths]
+        con.begin()
+        try:
+            loaded = {row[0] for row in con.execute(
+                "select batch from _loaded_batches where list_contains($names::varchar[], batch)", {"names": names}
+            ).fetchall()}
+            paths = [path for path in paths if path.name not in loaded]
+            if not paths:
                 con.rollback()
-                raise self._not_initialised(exc) from None
-            except duckdb.Error as exc:
-                con.rollback()
-                raise WarehouseError(f"batch {batch} was not loaded: {one_line(exc)}") from None
+                return LoadResult(skipped=len(loaded))
+            params = {
+                "batch_paths": [str(path) for path in paths],
+                "columns": JSON_COLUMNS,
+                "batches": [path.name for path in paths],
+                "run_id": run_ids.pop(),
+                "now": self.clock(),
+            }
+            if not (source == "jsonl" and self._expect_unchanged and self._read_keys_only(con, reader, params)):
+                run_sql_file(con, reader, params)
+            rows = None
+            for sql_file in sorted((self.sql_dir / "load").glob("*.sql")):
+                rows = run_sql_file(con, sql_file, params)
+            con.commit()
+        except duckdb.CatalogException as exc:
+            con.rollback()
+            raise self._not_initialised(exc) from None
+        except duckdb.Error as exc:
+            con.rollback()
+            which = names[0] if len(names) == 1 else f"{names[0]} .. {names[-1]} ({len(names)} files)"
+            raise WarehouseError(f"batch {which} was not loaded: {one_line(exc)}") from None
         new, updated, unchanged, invalid, errors = rows[0]
-        return LoadResult(new=new, updated=updated, unchanged=unchanged, invalid=invalid, errors=errors, batches=1)
+        self._expect_unchanged = not (new or updated)
+        return LoadResult(new=new, updated=updated, unchanged=unchanged, invalid=invalid, errors=errors,
+                          batches=len(paths), skipped=len(loaded))
+
+    def _read_keys_only(self, con: duckdb.DuckDBPyConnection, reader: Path, params: dict) -> bool:
+        """Read the batch without its content columns into _load_raw; keep that (True) when every
+        article record in it is already stored with the same content hash, so the merge only moves
+        last_seen_at. A recrawl of an unchanged site then never copies a body. When some article is
+        new or changed (False), the caller reads the batch again in full."""
+        run_sql_file(con, reader, {**params, "columns": KEY_COLUMNS})
+        needs_content = con.execute(_NEEDS_CONTENT_SQL).fetchone()[0]
+        if needs_content:
+            return False
+        for name, sql_type in CONTENT_COLUMNS.items():
+            con.execute(f"alter table _load_raw add column {name} {sql_type}")
+        return True
+
+    @contextmanager
+    def loading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write connection for a series of batch loads (`load_batch(con=...)`), each still its
+        own transaction. Closing a connection checkpoints the file, and a checkpoint costs more the
+        more the file holds, so a series shares one; large commits go to the WAL rather than
+        checkpointing each time (DuckDB checkpoints instead of logging commits over
+        auto_checkpoint_skip_wal_threshold), and the file is checkpointed once, on close."""
+        with self._write() as con:
+            con.execute(f"set checkpoint_threshold = '{LOAD_CHECKPOINT_THRESHOLD}'")
+            con.execute(f"set auto_checkpoint_skip_wal_threshold = {LOAD_SKIP_WAL_THRESHOLD}")
+            yield con
 
     def load_spool(self, directory: str | Path) -> LoadResult:
         """Load every sealed batch in `directory` (and salvaged `.part` files of dead runs) in name
-        order, deleting each once committed. A batch that fails stays on disk and is listed in
-        `failed`; a locked warehouse stops the whole call (WarehouseLocked)."""
+        order, with one connection, deleting each batch once committed. A batch that fails stays on
+        disk and is listed in `failed`; a locked warehouse stops the whole call (WarehouseLocked)."""
         batches, torn = collect_batches(directory)
         total = LoadResult(torn=torn)
-        for batch in batches:
-            if not batch.exists():  # the crawl that wrote it loaded and deleted it meanwhile
-                continue
-            try:
-                total += self.load_batch(batch)
-            except (WarehouseLocked, WarehouseNotInitialised):
-                raise
-            except WarehouseError as exc:
-                total.failed.append((batch.name, str(exc)))
-                continue
-            batch.unlink(missing_ok=True)
+        if batches:
+            with self.loading() as con:
+                total += self.load_groups(con, [(batch, batch_run_id(batch)) for batch in batches], "jsonl")
+        return total
+
+    def load_groups(self, con: duckdb.DuckDBPyConnection, batches: list[tuple[Path, str]], source: str) -> LoadResult:
+        """Load (path, run id) batches in order, consecutive batches of one run together in groups
+        of up to LOAD_GROUP_BYTES, deleting each file once committed. A group that fails is loaded
+        again one batch at a time, so that only a bad batch stays on disk (listed in `failed`)."""
+        total = LoadResult()
+        for group, run_id in _groups(batches):
+            for part in [group] if len(group) == 1 else [group, *([batch] for batch in group)]:
+                try:
+                    total += self.load_batches(part, source=source, run_id=run_id, con=con)
+                except (WarehouseLocked, WarehouseNotInitialised):
+                    raise
+                except WarehouseError as exc:
+                    if len(part) == 1:
+                        total.failed.append((part[0].name, str(exc)))
+                    continue  # a failed group: on to its batches one by one
+                for batch in part:
+                    batch.unlink(missing_ok=True)
+                if part is group:
+                    break
         return total
 
     def load_staging(self, directory: str | Path) -> LoadResult:

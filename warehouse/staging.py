@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from .config import SQL_DIR
-from .db import WarehouseError, WarehouseLocked, WarehouseNotInitialised, connect, one_line
+from .db import WarehouseError, connect, one_line
 from .spool import _fsync_dir, batch_run_id, collect_batches, run_is_alive
 
 if TYPE_CHECKING:
@@ -105,8 +105,9 @@ def publish(batch: str | Path, staging_dir: str | Path, sql_dir: Path = SQL_DIR)
 
     def write(part: Path) -> None:
         with duckdb.connect() as con:  # in memory: a worker never opens the warehouse
-            run_sql_file(con, sql_dir / "load" / "read" / "jsonl.sql", {"batch_path": str(batch), "columns": JSON_COLUMNS})
-            con.execute("copy _load_raw to $out (format parquet)", {"out": str(part)})
+            run_sql_file(con, sql_dir / "load" / "read" / "jsonl.sql", {"batch_paths": [str(batch)], "columns": JSON_COLUMNS})
+            # the loader names a record's batch after the file it reads (read/parquet.sql)
+            con.execute("copy (select * exclude (batch) from _load_raw) to $out (format parquet)", {"out": str(part)})
 
     try:
         return _atomic_write(target, write)
@@ -236,17 +237,11 @@ def load_staging(warehouse: Warehouse, staging_dir: str | Path) -> LoadResult:
 
     staging_dir = Path(staging_dir)
     total = LoadResult()
-    touched: set[str] = set()
-    for batch, run_id in staged_batches(staging_dir):
-        try:
-            total += warehouse.load_batch(batch, source="parquet", run_id=run_id)
-        except (WarehouseLocked, WarehouseNotInitialised):
-            raise
-        except WarehouseError as exc:
-            total.failed.append((batch.name, str(exc)))
-            continue
-        touched.add(run_id)
-        batch.unlink(missing_ok=True)
+    batches = staged_batches(staging_dir)
+    if batches:
+        with warehouse.loading() as con:
+            total += warehouse.load_groups(con, batches, "parquet")
+    touched = {run_id for _, run_id in batches}
     record_runs(warehouse, staging_dir, touched)
     write_known_state(warehouse, staging_dir)
     return total

@@ -1,6 +1,6 @@
--- Stage one batch: keep the last record per url, and classify each article against the
--- warehouse. The batch's records are already in the temp table _load_raw: the loader first runs
--- one file of sql/load/read/ (jsonl.sql for a spool batch, parquet.sql for a staging batch), so
+-- Stage a group of batches: keep the last record per url, and classify each article against the
+-- warehouse. The group's records are already in the temp table _load_raw: the loader first runs
+-- one file of sql/load/read/ (jsonl.sql for spool batches, parquet.sql for staging batches), so
 -- both kinds of batch go through this one merge.
 --
 -- Parameters: $now (the loader's injected clock; used only when a record lacks its own timestamp).
@@ -15,6 +15,7 @@
 -- Article records the warehouse cannot hold: a NOT NULL column of `articles` is missing.
 create or replace temp table _load_invalid as
 select
+    batch,
     url,
     coalesce(fetched_at, $now) as seen_at,
     concat_ws(', ',
@@ -40,7 +41,7 @@ valid as (
 ),
 
 last_per_url as (
-    -- a page fetched twice in one batch: the later line wins
+    -- a page fetched twice in one group of batches: the later line wins
     select *
     from valid
     qualify row_number() over (partition by url order by ordinality desc) = 1

@@ -4,7 +4,7 @@
 -- A full article record (2_merge_articles.sql) also clears gone_at: the page is back.
 
 create or replace temp table _load_revisits as
-select r.record, r.url, coalesce(r.fetched_at, $now) as seen_at
+select r.batch, r.record, r.url, coalesce(r.fetched_at, $now) as seen_at
 from _load_raw as r
 join articles as a on a.url = r.url
 where r.record in ('seen', 'gone')

@@ -1,5 +1,6 @@
--- Error records of the batch, and article records too incomplete to store, go to crawl_errors.
--- $run_id comes from the batch file name (<run_id>-<seq>.jsonl); $now is the loader's clock.
+-- Error records of the group, and article records too incomplete to store, go to crawl_errors.
+-- $run_id: the run every batch of the group belongs to (from the file names, <run_id>-<seq>.jsonl);
+-- $now is the loader's clock.
 
 insert into crawl_errors (run_id, url, kind, message, occurred_at)
 select $run_id, coalesce(url, '(unknown)'), coalesce(kind, 'unknown'), message, coalesce(occurred_at, $now)
