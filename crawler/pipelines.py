@@ -171,9 +171,10 @@ class WarehousePipeline(_SpoolingPipeline):
     crawl or `warehouse load`, and exits with WAREHOUSE_BUSY.
     """
 
-    def __init__(self, crawler, db_path, spool_dir, batch_size: int):
+    def __init__(self, crawler, db_path, spool_dir, batch_size: int, memory_limit: str | None = None):
         super().__init__(crawler, spool_dir, batch_size)
         self.db_path = db_path
+        self.memory_limit = memory_limit
         self.articles_changed = False
         self.busy: WarehouseLocked | None = None
         self.loading: Deferred | None = None  # the load running in a thread
@@ -184,14 +185,15 @@ class WarehousePipeline(_SpoolingPipeline):
         settings = crawler.settings
         db_path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
         spool_dir = resolve_spool_dir(setting=settings.get("SPOOL_DIR"), db_path=db_path)
-        return cls(crawler, db_path, spool_dir, settings.getint("WAREHOUSE_BATCH_SIZE", 500))
+        return cls(crawler, db_path, spool_dir, settings.getint("WAREHOUSE_BATCH_SIZE", 500),
+                   settings.get("WAREHOUSE_MEMORY_LIMIT"))
 
     def open_spider(self):
         self.run_id = new_run_id()
         self.stats.set_value("warehouse/run_id", self.run_id)
         self.stats.set_value("warehouse/path", str(self.db_path))
         self.spool = Spool(self.spool_dir, self.run_id)
-        self.warehouse = Warehouse(self.db_path)
+        self.warehouse = Warehouse(self.db_path, memory_limit=self.memory_limit)
         try:
             self.warehouse.init(refresh=False)
             # The crawl lock is held (crawler/commands/crawl.py): a run still open is a dead one's.

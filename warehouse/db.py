@@ -86,6 +86,20 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
         raise WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
 
 
+def checked_memory_limit(value: str | None) -> str | None:
+    """A DuckDB memory_limit (e.g. "150MB", "1GB") as DuckDB itself parses it, or None for none."""
+    if value is None or str(value).strip() == "":
+        return None
+    with duckdb.connect() as con:
+        try:
+            con.execute("set memory_limit = $limit", {"limit": str(value)})
+        except duckdb.Error as exc:
+            raise WarehouseUsageError(
+                f"WAREHOUSE_MEMORY_LIMIT {value!r} is not a memory size: give one like 150MB or 1GB ({one_line(exc)})"
+            ) from None
+    return str(value)
+
+
 # Statement types `warehouse query` accepts. SHOW, DESCRIBE, SUMMARIZE and FROM-first queries
 # parse as SELECT. The read-only connection is the real guarantee; this check only turns a
 # write attempt into a clear message before anything is opened.

@@ -13,6 +13,7 @@ never from the database's now(), so loads are reproducible in tests.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ import duckdb
 
 from . import migrate
 from .config import SQL_DIR
-from .db import WarehouseError, WarehouseLocked, WarehouseNotInitialised, connect, one_line
+from .db import (WarehouseError, WarehouseLocked, WarehouseNotInitialised, checked_memory_limit, connect,
+                 one_line)
 from .spool import batch_run_id, collect_batches
 
 Clock = Callable[[], datetime]
+logger = logging.getLogger(__name__)
 
 # The JSON columns the loader reads, with their DuckDB types. ARTICLE_COLUMNS are ArticleItem
 # fields (tests/test_contract.py checks both ways); the struct's fields are SimilarLink's.
@@ -215,10 +218,14 @@ class Warehouse:
     """The warehouse file at `path`. Every method opens its own short-lived connection (a series of
     batch loads shares one: `loading()`)."""
 
-    def __init__(self, path: str | Path, clock: Clock = utc_now, sql_dir: Path = SQL_DIR):
+    def __init__(self, path: str | Path, clock: Clock = utc_now, sql_dir: Path = SQL_DIR,
+                 memory_limit: str | None = None):
         self.path = Path(path)
         self.clock = clock
         self.sql_dir = Path(sql_dir)
+        # DuckDB's memory_limit for this object's write connections (e.g. "150MB"); None: DuckDB's
+        # default (80 % of RAM). DuckDB spills to disk under it. See refresh() for when it is lifted.
+        self.memory_limit = checked_memory_limit(memory_limit)
         # Whether the next batch is likely all unchanged (the last one was): worth reading keys first.
         self._expect_unchanged = True
 
@@ -234,14 +241,30 @@ class Warehouse:
 
     def refresh(self) -> None:
         """Rebuild the tables behind the term and similarity views (sql/refresh/, see
-        warehouse/similarity.py): after `init`, and after loads that added or changed articles."""
-        from .similarity import refresh_similarity  # lazy: owned by the views; a no-op without sql/refresh
+        warehouse/similarity.py): after `init`, and after loads that added or changed articles.
+
+        The refresh needs memory that grows with the archive. When it runs out under
+        `memory_limit`, it is run again without the limit, with a warning: the similarity tables
+        must follow the articles, and the limit is a budget, not a correctness condition."""
+        from .similarity import RefreshError, refresh_similarity  # lazy: owned by the views
 
         with self._write() as con:
-            refresh_similarity(con, self.sql_dir)
+            try:
+                refresh_similarity(con, self.sql_dir)
+            except RefreshError as exc:
+                if self.memory_limit is None or "Out of Memory" not in str(exc):
+                    raise
+                logger.warning("Refreshing the similarity tables needs more than %s (%s); running it "
+                               "without the limit: raise WAREHOUSE_MEMORY_LIMIT to avoid the retry",
+                               self.memory_limit, exc)
+                con.execute("reset memory_limit")
+                refresh_similarity(con, self.sql_dir)
 
     def _write(self) -> duckdb.DuckDBPyConnection:
-        return connect(self.path)
+        con = connect(self.path)
+        if self.memory_limit is not None:
+            con.execute("set memory_limit = $limit", {"limit": self.memory_limit})
+        return con
 
     def _not_initialised(self, exc: duckdb.Error) -> WarehouseError:
         return WarehouseNotInitialised(

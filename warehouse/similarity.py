@@ -16,9 +16,13 @@ from .config import SQL_DIR
 from .db import WarehouseError, one_line
 
 
-# How hard similarity_content prunes (sql/refresh/03_similarity_content.sql explains both):
+# How hard similarity_content prunes (sql/refresh/04_similarity_content.sql explains both):
 # each article's heaviest terms that find candidates, and the candidates scored exactly.
 PRUNING = {"top_terms": 60, "shortlist": 40}
+# A statement that binds $chunk_first and $chunk_last runs once per this many documents: the
+# candidate pairs of one chunk are what the refresh holds at once, so its memory does not grow
+# with the archive (04_similarity_content.sql).
+CHUNK_DOCUMENTS = 500
 
 
 class RefreshError(WarehouseError):
@@ -45,12 +49,22 @@ def refresh_similarity(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) 
     try:
         for path in refresh_files(sql_dir):
             for statement in con.extract_statements(path.read_text(encoding="utf-8")):
-                bound = {name: parameters[name] for name in statement.named_parameters}
+                bound = {name: parameters[name] for name in statement.named_parameters if name in parameters}
                 try:
-                    con.execute(statement, bound or None)
+                    if "chunk_first" in statement.named_parameters:
+                        for first, last in _chunks(con):
+                            con.execute(statement, {**bound, "chunk_first": first, "chunk_last": last})
+                    else:
+                        con.execute(statement, bound or None)
                 except duckdb.Error as exc:
                     raise RefreshError(f"refresh {path.name} failed: {one_line(exc)}") from None
         con.commit()
     except BaseException:
         con.rollback()
         raise
+
+
+def _chunks(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """Ranges of document numbers (1..n of 03_similarity_vectors.sql), CHUNK_DOCUMENTS each."""
+    documents = con.execute("select count(*) from _similarity_documents").fetchone()[0]
+    return [(first, first + CHUNK_DOCUMENTS - 1) for first in range(1, documents + 1, CHUNK_DOCUMENTS)]

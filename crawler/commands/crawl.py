@@ -16,6 +16,7 @@ from crawler.frontier import check_redis, redis_url
 from crawler.lock import AlreadyRunning, CrawlLock
 from crawler.spiders.belarusinfocus import BelarusInFocusSpider, checked_base_url
 from warehouse import resolve_db_path
+from warehouse.db import WarehouseUsageError, checked_memory_limit
 
 
 class Command(ScrapyCrawlCommand):
@@ -26,7 +27,8 @@ class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
         try:
             checked_base_url(opts.spargs.get("base_url") or BelarusInFocusSpider.default_base_url)
-        except UsageError as exc:
+            checked_memory_limit(self.settings.get("WAREHOUSE_MEMORY_LIMIT"))
+        except (UsageError, WarehouseUsageError) as exc:
             print(f"crawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.USAGE
             return

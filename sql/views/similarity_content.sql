@@ -4,7 +4,7 @@
 -- Only articles of the same language are compared; an article is never its own neighbour, and
 -- one that shares terms with fewer than 10 others has fewer rows (none without a body).
 -- Computing this on every read is too slow for a large archive, so it reads the table that
--- sql/refresh/03_similarity_content.sql rebuilds at the end of each crawl and by
+-- sql/refresh/04_similarity_content.sql rebuilds at the end of each crawl and by
 -- `warehouse init`; the method (TF-IDF, pruning, ranking) is described there.
 create or replace view similarity_content as
 with

@@ -1,5 +1,6 @@
 -- Rebuild _similarity_content (read through the similarity_content view): for every article its
--- 10 nearest neighbours of the same language by cosine of TF-IDF body vectors (int_article_terms).
+-- 10 nearest neighbours of the same language by cosine of TF-IDF body vectors (int_article_terms,
+-- as the temp tables of 03_similarity_vectors.sql hold them).
 --
 -- Comparing every pair on every term is quadratic in the archive (about 50 million pairs at
 -- 10,000 articles), so the neighbours are found in two passes and only then scored exactly:
@@ -10,53 +11,28 @@
 -- Heavy terms carry most of a vector's length, so a true neighbour almost always shares some
 -- and ranks high in pass 1 (recall@10 against the all-pairs computation, benchmarks/README.md:
 -- 0.95 to 1.0). When no article has more than $top_terms terms nothing is pruned: exact.
--- $top_terms and $shortlist are bound by warehouse.similarity (PRUNING: 60 and 40).
+--
+-- This statement runs once per chunk of documents, $chunk_first to $chunk_last (bound by
+-- warehouse.similarity, CHUNK_DOCUMENTS at a time): an article's neighbours depend only on its
+-- own row of candidates, and the candidate pairs of a chunk, not of the whole archive, are what
+-- the refresh holds in memory at once.
 -- Scores are rounded to 12 decimals so that equal cosines summed in a different order tie;
 -- ties go to the smaller url_b.
-delete from _similarity_content;
 
 insert into _similarity_content
 with
 
-terms as (
-    select url, language, term, weight from int_article_terms
-),
-
--- integer keys: the joins and groupings below run on millions of rows
-documents as materialized (
-    select url, row_number() over (order by url) as doc
-    from (select distinct url from terms)
-),
-
-vocabulary as materialized (
-    select language, term, row_number() over (order by language, term) as term_id
-    from (select distinct language, term from terms)
-),
-
-vectors as materialized (
-    select documents.doc, vocabulary.term_id, terms.weight
-    from terms
-    join documents using (url)
-    join vocabulary using (language, term)
-),
-
-norms as materialized (
-    select doc, sqrt(sum(weight * weight)) as norm
-    from vectors
-    group by doc
-),
-
-heavy_terms as materialized (
+chunk as (
     select doc, term_id, weight
-    from vectors
-    qualify row_number() over (partition by doc order by weight desc, term_id) <= $top_terms
+    from _similarity_heavy_terms
+    where doc between $chunk_first and $chunk_last
 ),
 
 -- pass 1: a term id belongs to one language, so candidates never cross languages
 candidate_pairs as (
     select a.doc as doc_a, b.doc as doc_b, sum(a.weight * b.weight) as heavy_dot
-    from heavy_terms as a
-    join heavy_terms as b
+    from chunk as a
+    join _similarity_heavy_terms as b
         on b.term_id = a.term_id
         and b.doc <> a.doc
     group by a.doc, b.doc
@@ -72,8 +48,8 @@ shortlist as materialized (
 exact_dots as (
     select shortlist.doc_a, shortlist.doc_b, sum(a.weight * b.weight) as dot
     from shortlist
-    join vectors as a on a.doc = shortlist.doc_a
-    join vectors as b on b.doc = shortlist.doc_b and b.term_id = a.term_id
+    join _similarity_vectors as a on a.doc = shortlist.doc_a
+    join _similarity_vectors as b on b.doc = shortlist.doc_b and b.term_id = a.term_id
     group by shortlist.doc_a, shortlist.doc_b
 ),
 
@@ -83,15 +59,15 @@ scored as (
         exact_dots.doc_b,
         least(1.0, round(exact_dots.dot / (norm_a.norm * norm_b.norm), 12)) as score
     from exact_dots
-    join norms as norm_a on norm_a.doc = exact_dots.doc_a
-    join norms as norm_b on norm_b.doc = exact_dots.doc_b
+    join _similarity_norms as norm_a on norm_a.doc = exact_dots.doc_a
+    join _similarity_norms as norm_b on norm_b.doc = exact_dots.doc_b
 ),
 
 named as (
     select url_a.url as url_a, url_b.url as url_b, scored.score
     from scored
-    join documents as url_a on url_a.doc = scored.doc_a
-    join documents as url_b on url_b.doc = scored.doc_b
+    join _similarity_documents as url_a on url_a.doc = scored.doc_a
+    join _similarity_documents as url_b on url_b.doc = scored.doc_b
 ),
 
 ranked as (
