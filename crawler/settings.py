@@ -62,7 +62,7 @@ WAREHOUSE_BATCH_SIZE = 500
 # DuckDB's memory budget in the crawl process (loads and the final refresh spill to disk under it):
 # with it a crawl's peak RSS stays near 300 MB whatever the archive's size, up to the size where the
 # refresh needs more (it then runs without the limit and logs a warning). None: DuckDB's default.
-WAREHOUSE_MEMORY_LIMIT = "150MB"
+WAREHOUSE_MEMORY_LIMIT = "128MB"
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
