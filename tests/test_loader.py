@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import textwrap
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from warehouse import WarehouseError, WarehouseMissing, WarehouseNotInitialised
+from warehouse import WarehouseError, WarehouseMissing, WarehouseNotInitialised, WarehouseUsageError
 from warehouse.config import PROJECT_ROOT
 from warehouse.loader import Warehouse
 from warehouse.spool import Spool, collect_batches
@@ -147,6 +148,87 @@ def test_a_batch_reappearing_after_its_load_is_not_loaded_again(warehouse, spool
     assert (total.batches, total.skipped) == (0, 1)
     assert not path.exists()
     assert rows(warehouse.path, "select count(*) from article_versions") == [(1,)]
+
+
+def test_batches_of_one_run_load_as_one_group_each_counted_by_its_file(warehouse, spool_batch):
+    error = {"record": "error", "url": "https://belarusinfocus.info/x", "kind": "http", "message": "HTTP 500",
+             "occurred_at": T0.isoformat()}
+    first = spool_batch([article(content_hash="h1"), error])
+    second = spool_batch([article(url="https://belarusinfocus.info/society/b")])
+    third = spool_batch([article(content_hash="h2")], fetched_at=LATER)
+
+    total = warehouse.load_spool(spool_batch.directory)
+
+    # one group: the later record of a url wins, as within one batch
+    assert (total.batches, total.new, total.updated, total.errors) == (3, 2, 0, 1)
+    assert rows(warehouse.path, "select url, content_hash, version from articles order by url") == [
+        (URL, "h2", 1), ("https://belarusinfocus.info/society/b", "hash-1", 1)
+    ]
+    assert rows(warehouse.path, "select batch, articles_new, errors from _loaded_batches order by batch") == [
+        (first.name, 0, 1), (second.name, 1, 0), (third.name, 1, 0)
+    ]
+    assert list(spool_batch.directory.iterdir()) == []
+
+
+def test_a_bad_batch_fails_alone_and_its_groups_other_batches_load(warehouse, spool_batch):
+    first = spool_batch([article(url="https://belarusinfocus.info/society/a1")])
+    bad = spool_batch([article(url="https://belarusinfocus.info/society/a2")])
+    bad.write_bytes(bad.read_bytes() + b"{not json\n")
+    third = spool_batch([article(url="https://belarusinfocus.info/society/a3")])
+
+    total = warehouse.load_spool(spool_batch.directory)
+
+    assert [name for name, _ in total.failed] == [bad.name]
+    assert (total.batches, total.new) == (2, 2)
+    assert sorted(p.name for p in spool_batch.directory.iterdir()) == [bad.name]
+    assert rows(warehouse.path, "select batch from _loaded_batches order by batch") == [(first.name,), (third.name,)]
+
+
+def test_an_unchanged_batch_is_read_without_its_content_and_keeps_it(warehouse, spool_batch, monkeypatch):
+    links = [link("https://belarusinfocus.info/society/b", "B", 1)]
+    warehouse.load_batch(spool_batch([article(similar_links=links)], run_id="r1"))
+    stored = rows(warehouse.path, "select title, body, photo_credit, published_at from articles")
+    keys_only = []
+    read_keys_only = Warehouse._read_keys_only
+    monkeypatch.setattr(Warehouse, "_read_keys_only",
+                        lambda self, *args: keys_only.append(read_keys_only(self, *args)) or keys_only[-1])
+
+    recrawl = Warehouse(warehouse.path, clock=warehouse.clock)  # a new crawl expects unchanged pages at first
+    again = recrawl.load_batch(spool_batch([article(similar_links=links, etag='"v2"')], run_id="r2", fetched_at=LATER))
+
+    assert keys_only == [True] and (again.unchanged, again.updated) == (1, 0)
+    assert rows(warehouse.path, "select title, body, photo_credit, published_at from articles") == stored
+    assert rows(warehouse.path, "select version, etag, last_seen_at from articles") == [(1, '"v2"', LATER)]
+    assert rows(warehouse.path, "select count(*) from similar_links") == [(1,)]
+
+    changed = recrawl.load_batch(spool_batch([article(content_hash="hash-2", body="New body.")], run_id="r3",
+                                               fetched_at=LATER + timedelta(days=1)))
+
+    assert keys_only == [True, False]  # this batch holds a changed article: read again in full
+    assert changed.updated == 1
+    assert rows(warehouse.path, "select version, body from articles") == [(2, "New body.")]
+    assert rows(warehouse.path, "select title, body, photo_credit, published_at from article_versions where version = 1") == stored
+
+
+def test_a_refresh_over_the_memory_limit_runs_again_without_it(warehouse, spool_batch, caplog):
+    words = ["minsk", "potash", "border", "budget", "election", "tariff"]
+    warehouse.load_batch(spool_batch([
+        article(url=f"https://belarusinfocus.info/economy/a{n}", content_hash=f"h{n}",
+                body=" ".join(words[(n + k) % 6] for k in range(3)))
+        for n in range(12)
+    ]))
+    limited = Warehouse(warehouse.path, memory_limit="1MB")
+
+    with caplog.at_level(logging.WARNING, logger="warehouse.loader"):
+        limited.refresh()
+
+    assert "needs more than 1MB" in caplog.text
+    assert rows(warehouse.path, "select count(distinct url_a) from similarity_content") == [(12,)]
+
+
+def test_a_bad_memory_limit_is_a_usage_error(tmp_path):
+    with pytest.raises(WarehouseUsageError, match="not a memory size"):
+        Warehouse(tmp_path / "w.duckdb", memory_limit="lots")
 
 
 # -- the spool's crash cases ------------------------------------------------------------------

@@ -116,6 +116,15 @@ def test_unreachable_site_fails_with_one_line(tmp_path):
     assert query(tmp_path / "warehouse.duckdb", "select kind from crawl_errors limit 1") == [("network",)]
 
 
+def test_a_bad_memory_limit_is_one_line_and_touches_nothing(tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    proc = crawl("http://127.0.0.1:9", db, "-s", "WAREHOUSE_MEMORY_LIMIT=lots", expect=exitcodes.USAGE)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("crawl: error: ")]
+    assert len(errors) == 1 and "WAREHOUSE_MEMORY_LIMIT 'lots' is not a memory size" in errors[0]
+    assert "Traceback" not in proc.stderr
+    assert not db.exists()
+
+
 # -- versions and gone articles -----------------------------------------------------------------
 
 def test_changed_article_becomes_a_new_version_and_a_removed_one_is_marked_gone(served):

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from warehouse.migrate import migrate
+from warehouse import similarity
 from warehouse.similarity import PRUNING, refresh_similarity
 
 _seq = count()
@@ -362,6 +363,21 @@ def test_similarity_content_is_exact_in_score_and_near_exact_in_neighbours_when_
     for url in corpus:  # ranks follow scores
         scores = [s for a, _, s, _ in got if a == url]
         assert scores == sorted(scores, reverse=True)
+
+
+def test_similarity_in_chunks_of_documents_equals_one_chunk(con, monkeypatch):
+    # The refresh computes neighbours a chunk of documents at a time to bound its memory; an
+    # article's neighbours must not depend on which chunk it falls in.
+    rng = random.Random(5)
+    vocabulary = [f"t{i:03d}y" for i in range(300)]
+    corpus = {f"d{i:02d}": ("en" if i % 3 else "ru", " ".join(rng.choices(vocabulary[: 60 + i], k=150)))
+              for i in range(40)}
+    load_corpus(con, corpus)
+    whole = stored_top10(con)
+    monkeypatch.setattr(similarity, "CHUNK_DOCUMENTS", 3)
+    refresh_similarity(con)
+    assert len(whole) > 200  # most of the 40 articles have 10 neighbours
+    assert stored_top10(con) == whole
 
 
 def test_similarity_refresh_replaces_the_previous_result(con):

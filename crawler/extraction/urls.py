@@ -49,7 +49,6 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
-@lru_cache(maxsize=8192)  # pure, and pages repeat their menu and sidebar links
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """The canonical form: scheme and host as given (lower-cased), no fragment, no tracking
     parameters, no trailing slash except the root "/", other parameters in their order.
@@ -58,8 +57,14 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     nor re-encodes the query: "?page=2&sort=date" stays as the site wrote it.
     """
     url = (url or "").strip()
-    if base:
+    if base and not url.startswith(("http://", "https://")):
         url = urljoin(base, url)
+    return _canonical(url)
+
+
+# Cached on the absolute URL: every page repeats its menu and sidebar links, under another base.
+@lru_cache(maxsize=16384)
+def _canonical(url: str) -> str:
     if not url.isascii() or _UNSAFE.search(url):
         url = safe_url_string(url)  # percent-encode non-ASCII paths, IDNA hosts
     parts = urlsplit(url)
