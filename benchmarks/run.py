@@ -64,11 +64,18 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
                  met(e["agreeing"] == e["dated"])))
     lo = r["loading"]
     for name, ratio in lo["ratios"].items():
-        label = (f"loader, batches of {int(name.split()[-1]):,}" if name.startswith("loader")
-                 else f"unchanged reload (batches of {lo['batch_sizes'][0]:,})")
-        target = 2.0 if name == "unchanged" else 0.6
-        rows.append((f"3. Items/s, {label} / read_json ({lo['items']:,} items)", str(ratio), f"≥ {target:g}×",
-                     met(ratio.median >= target)))
+        if name.startswith("read_json"):
+            continue
+        if name == "unchanged":
+            rows.append((f"3. Items/s, unchanged reload / read_json into `articles` ({lo['items']:,} items)",
+                         str(ratio), "≥ 2×", met(ratio.median >= 2.0)))
+            continue
+        schema = lo["ratios_schema"][name]
+        rows.append((f"3. Items/s, loader / read_json into the same schema: `articles`, `article_versions`, "
+                     f"`similar_links` ({lo['items']:,} items, spool batches of {int(name.split()[-1]):,})",
+                     str(schema), "≥ 0.6×", met(schema.median >= 0.6)))
+        rows.append((f"3. Items/s, loader / read_json into `articles` alone (same items)", str(ratio), "≥ 0.6×",
+                     met(ratio.median >= 0.6)))
     s = r["similarity"]
     exact = s["exact"]
     rows.append((f"4. Similarity recall@10 vs exact, {s['small']:,} articles", f"{exact['recall@10']:.3f}", "≥ 0.9",

@@ -29,11 +29,14 @@ from _load_raw
 where record = 'article'
   and (url is null or site is null or language is null or category is null or content_hash is null);
 
-create or replace temp table _load_articles as
+-- The outcome of each article record kept, by its line (`ordinality`): only keys are copied here,
+-- the content stays in _load_raw, which the view _load_articles joins back (bodies are the bulk
+-- of a batch, and copying them once more costs as much as storing them).
+create or replace temp table _load_outcomes as
 with
 
 valid as (
-    select * exclude (record)
+    select ordinality, url, content_hash, fetched_at
     from _load_raw
     where record = 'article'
       and url is not null and site is not null and language is not null
@@ -49,7 +52,7 @@ last_per_url as (
 
 classified as (
     select
-        n.*,
+        n.ordinality,
         coalesce(n.fetched_at, $now) as seen_at,
         a.version as stored_version,
         case
@@ -63,3 +66,9 @@ classified as (
 )
 
 select * from classified;
+
+-- Each kept article record with its outcome: what the merge files read.
+create or replace temp view _load_articles as
+select raw.* exclude (record), outcomes.seen_at, outcomes.stored_version, outcomes.outcome
+from _load_raw as raw
+join _load_outcomes as outcomes using (ordinality);
