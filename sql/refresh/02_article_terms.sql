@@ -22,24 +22,20 @@ stop_words as (
 tokens as (
     select
         url,
-        unnest(regexp_extract_all(
-            replace(lower(body), 'ё', 'е'),
-            '[\p{L}\p{M}\p{N}]+'
-        )) as term
+        list_filter(
+            regexp_extract_all(replace(lower(body), 'ё', 'е'), '[\p{L}\p{M}\p{N}]+'),
+            lambda token: length(token) >= 2 and regexp_matches(token, '\p{L}')
+        ) as tokens
     from articles
 ),
 
-kept as (
-    select url, term from tokens
-    where length(term) >= 2
-        and regexp_matches(term, '\p{L}')
-        and term not in (select word from stop_words)
-),
-
+-- counted within each article's own row (a histogram of its tokens), so that memory does not
+-- grow with the archive as one grouping over every (article, term) would
 counted as (
-    select url, term, cast(count(*) as integer) as tf
-    from kept
-    group by url, term
+    select url, unnest(map_keys(histogram)) as term, unnest(map_values(histogram)) as tf
+    from (select url, list_aggr(tokens, 'histogram') as histogram from tokens)
 )
 
-select url, term, tf from counted;
+select url, term, cast(tf as integer) as tf
+from counted
+where term not in (select word from stop_words);
