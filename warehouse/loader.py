@@ -320,6 +320,7 @@ class Warehouse:
                 "run_id": run_ids.pop(),
                 "now": self.clock(),
             }
+            # Parquet staging batches are read in full: read/parquet.sql takes no column list.
             if not (source == "jsonl" and self._expect_unchanged and self._read_keys_only(con, reader, params)):
                 run_sql_file(con, reader, params)
             rows = None
