@@ -338,17 +338,30 @@ def test_similarity_content_pairs_articles_of_one_language_only(con):
     ]
 
 
-def test_similarity_content_is_exact_in_score_and_near_exact_in_neighbours_when_pruning(con):
-    # Articles with far more distinct terms than PRUNING["top_terms"], so candidates are pruned:
-    # stored scores must still be the exact cosines, and nearly all true neighbours found.
+def many_term_corpus(articles: int = 60) -> dict:
+    """Articles with far more distinct terms than PRUNING["top_terms"], in 8 topics."""
     rng = random.Random(3)
     vocabulary = [f"w{i:03d}x" for i in range(400)]
     topics = [rng.sample(vocabulary, 60) for _ in range(8)]
     corpus = {}
-    for i in range(60):
-        topic = topics[i % 8]
-        words = rng.choices(topic, k=120) + rng.choices(vocabulary, k=120)
+    for i in range(articles):
+        words = rng.choices(topics[i % 8], k=120) + rng.choices(vocabulary, k=120)
         corpus[f"a{i:02d}"] = ("en", " ".join(words))
+    return corpus
+
+
+def test_a_small_archive_gets_the_exact_top_10(con):
+    # Up to PRUNING["exact_up_to"] articles nothing is pruned, however many terms they have.
+    corpus = many_term_corpus()
+    load_corpus(con, corpus)
+    assert_same_neighbours(stored_top10(con), python_top10(corpus, stopword_set(con)))
+
+
+def test_similarity_content_is_exact_in_score_and_near_exact_in_neighbours_when_pruning(con, monkeypatch):
+    # Candidates are pruned (as in an archive over PRUNING["exact_up_to"] articles): stored scores
+    # must still be the exact cosines, and nearly all true neighbours found.
+    monkeypatch.setitem(similarity.PRUNING, "exact_up_to", 0)
+    corpus = many_term_corpus()
     load_corpus(con, corpus)
     assert rows(con, "select min(c) from (select count(*) c from int_article_terms group by url)")[0][0] \
         > 1.5 * PRUNING["top_terms"]

@@ -1,7 +1,7 @@
 -- The TF-IDF vectors that 04_similarity_content.sql compares, as temp tables with integer keys
 -- (the joins and groupings there run on millions of rows). Temp tables, not CTEs: 04 runs once
 -- per chunk of documents, and DuckDB can spill a temp table to disk under its memory limit.
--- $top_terms is bound by warehouse.similarity (PRUNING).
+-- $top_terms, $shortlist and $exact_up_to are bound by warehouse.similarity (PRUNING).
 
 create or replace temp table _similarity_documents as
 select url, cast(row_number() over (order by url) as integer) as doc
@@ -22,10 +22,21 @@ select doc, sqrt(sum(weight * weight)) as norm
 from _similarity_vectors
 group by doc;
 
--- each article's $top_terms heaviest terms: what finds its candidates (see 04)
+-- How hard 04 prunes: $top_terms heavy terms per article and a $shortlist of candidates, except
+-- in an archive of at most $exact_up_to articles, which is not pruned at all: there the exact
+-- computation is cheap, and pruning would lose the weak neighbours that a small archive's top 10
+-- is made of (benchmarks/README.md).
+create or replace temp table _similarity_pruning as
+select
+    case when count(*) <= $exact_up_to then 2147483647 else $top_terms end as top_terms,
+    case when count(*) <= $exact_up_to then 2147483647 else $shortlist end as shortlist
+from _similarity_documents;
+
+-- each article's heaviest terms: what finds its candidates (see 04)
 create or replace temp table _similarity_heavy_terms as
 select doc, term_id, weight
 from _similarity_vectors
-qualify row_number() over (partition by doc order by weight desc, term_id) <= $top_terms;
+qualify row_number() over (partition by doc order by weight desc, term_id)
+    <= (select top_terms from _similarity_pruning);
 
 delete from _similarity_content;

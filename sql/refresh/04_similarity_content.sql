@@ -10,7 +10,8 @@
 --      over all their terms, which orders them and is the stored score.
 -- Heavy terms carry most of a vector's length, so a true neighbour almost always shares some
 -- and ranks high in pass 1 (recall@10 against the all-pairs computation, benchmarks/README.md:
--- 0.95 to 1.0). When no article has more than $top_terms terms nothing is pruned: exact.
+-- 0.95 to 1.0). When no article has more than $top_terms terms nothing is pruned: exact; nor
+-- is a small archive (03_similarity_vectors.sql, _similarity_pruning).
 --
 -- This statement runs once per chunk of documents, $chunk_first to $chunk_last (bound by
 -- warehouse.similarity, CHUNK_DOCUMENTS at a time): an article's neighbours depend only on its
@@ -41,7 +42,8 @@ candidate_pairs as (
 shortlist as materialized (
     select doc_a, doc_b
     from candidate_pairs
-    qualify row_number() over (partition by doc_a order by heavy_dot desc, doc_b) <= $shortlist
+    qualify row_number() over (partition by doc_a order by heavy_dot desc, doc_b)
+        <= (select shortlist from _similarity_pruning)
 ),
 
 -- pass 2: the exact dot product over all the terms the two articles share
