@@ -7,6 +7,7 @@ file; each test gets its own copy in tmp_path, so tests stay independent and qui
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -101,3 +102,13 @@ def spool_batch(tmp_path):
 
     write.directory = directory
     return write
+
+
+def wait_for(condition, timeout: float = 60, what: str = "condition"):
+    """Poll `condition` until it holds (a real process reaching a state), or fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from warehouse.demo_site import DemoServer, build_site
 from warehouse.spool import Spool
 from warehouse.staging import publish
 
-from tests.conftest import T0, article
+from tests.conftest import T0, article, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -72,14 +71,6 @@ def _pings(client) -> bool:
     except redis.ConnectionError:
         return False
 
-
-def wait_for(condition, timeout: float = 60, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

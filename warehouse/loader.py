@@ -272,12 +272,9 @@ class Warehouse:
         )
 
     # -- loading ----------------------------------------------------------------------------
-    def load_batch(
-        self, path: str | Path, *, source: str = "jsonl", run_id: str | None = None,
-        con: duckdb.DuckDBPyConnection | None = None,
-    ) -> LoadResult:
+    def load_batch(self, path: str | Path, *, source: str = "jsonl", run_id: str | None = None) -> LoadResult:
         """Merge one sealed batch file, exactly once. Does not delete the file. See load_batches."""
-        return self.load_batches([path], source=source, run_id=run_id, con=con)
+        return self.load_batches([path], source=source, run_id=run_id)
 
     def load_batches(
         self, paths: Sequence[str | Path], *, source: str = "jsonl", run_id: str | None = None,
@@ -354,7 +351,7 @@ class Warehouse:
 
     @contextmanager
     def loading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One write connection for a series of batch loads (`load_batch(con=...)`), each still its
+        """One write connection for a series of batch loads (`load_batches(con=...)`), each still its
         own transaction. Closing a connection checkpoints the file, and a checkpoint costs more the
         more the file holds, so a series shares one; large commits go to the WAL rather than
         checkpointing each time (DuckDB checkpoints instead of logging commits over
