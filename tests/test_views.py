@@ -346,7 +346,7 @@ def many_term_corpus(articles: int = 60) -> dict:
     corpus = {}
     for i in range(articles):
         words = rng.choices(topics[i % 8], k=120) + rng.choices(vocabulary, k=120)
-        corpus[f"a{i:02d}"] = ("en", " ".join(words))
+        corpus[f"a{i:03d}"] = ("en", " ".join(words))
     return corpus
 
 
@@ -376,6 +376,20 @@ def test_similarity_content_is_exact_in_score_and_near_exact_in_neighbours_when_
     for url in corpus:  # ranks follow scores
         scores = [s for a, _, s, _ in got if a == url]
         assert scores == sorted(scores, reverse=True)
+
+
+def test_pruned_candidates_are_ranked_by_cosine_not_by_dot_product(con, monkeypatch):
+    # A long article has a long vector: its dot product with everything is large while its
+    # cosine is not. Pruning must keep the candidates with the best cosines, or the long articles
+    # crowd every shortlist. Here each text is repeated 1 to 6 times (the cosines stay the same).
+    monkeypatch.setitem(similarity.PRUNING, "exact_up_to", 0)
+    monkeypatch.setitem(similarity.PRUNING, "shortlist", 15)
+    corpus = {url: (language, " ".join([body] * (1 + i % 6)))
+              for i, (url, (language, body)) in enumerate(many_term_corpus(120).items())}
+    load_corpus(con, corpus)
+    got, expected = stored_top10(con), python_top10(corpus, stopword_set(con))
+    recall = len({(a, b) for a, b, _, _ in got} & {(a, b) for a, b, _, _ in expected}) / len(expected)
+    assert recall >= 0.9
 
 
 def test_similarity_in_chunks_of_documents_equals_one_chunk(con, monkeypatch):

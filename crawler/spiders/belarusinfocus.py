@@ -54,17 +54,19 @@ class BelarusInFocusSpider(scrapy.Spider):
         self.base_url = checked_base_url(base_url or self.default_base_url)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
         self.full = str(full or "").lower() in ("1", "true", "yes")
-        # Article URLs already requested by this process. Scrapy's dupefilter would drop the
-        # repeats too, but every page links dozens of known articles: building and fingerprinting
-        # a Request for each costs more than the page's extraction.
+        # URLs already requested by this process. Scrapy's dupefilter would drop the repeats too,
+        # but every page links dozens of known articles and every section: building a Request
+        # for each and taking it through the spider middlewares and the scheduler cost more CPU
+        # than the page's extraction (benchmarks/README.md).
         self.requested: set[str] = set()
 
     async def start(self):
         self.policy = self._recrawl_policy()
-        for path in self.home_paths:
-            yield self._request(self.base_url + path, self.parse_listing)
-        yield self._request(self.base_url + "/sitemap.xml", self.parse_sitemap)
-        yield self._request(self.base_url + "/rss.xml", self.parse_feed)
+        starts = [(self.base_url + path, self.parse_listing) for path in self.home_paths]
+        starts += [(self.base_url + "/sitemap.xml", self.parse_sitemap), (self.base_url + "/rss.xml", self.parse_feed)]
+        for url, callback in starts:
+            for request in self._request(url, callback):
+                yield request
 
     # -- callbacks -------------------------------------------------------------------------
 
@@ -76,7 +78,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             yield from self._article_request(url)
         next_url = page.next_page_url()
         if next_url and self.policy.should_walk_on(articles):
-            yield self._request(next_url, self.parse_listing)
+            yield from self._request(next_url, self.parse_listing)
         yield from self._follow_links(page.links())
 
     def parse_article(self, response):
@@ -105,7 +107,7 @@ class BelarusInFocusSpider(scrapy.Spider):
         for entry in sitemap:
             url = entry.get("loc", "")
             if sitemap.type == "sitemapindex":
-                yield self._request(url, self.parse_sitemap)
+                yield from self._request(url, self.parse_sitemap)
             elif is_article_url(url):
                 yield from self._article_request(canonicalize_url(url), lastmod=_w3c_datetime(entry.get("lastmod")))
 
@@ -157,7 +159,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             elif is_section_url(url) and (self.policy.walk_all_listings or "page=" not in urlsplit(url).query):
                 # A pager's numbered links would bypass the incremental stop: deeper pages are
                 # reached through parse_listing's next link unless every listing is walked.
-                yield self._request(url, self.parse_listing)
+                yield from self._request(url, self.parse_listing)
 
     def _article_request(self, url: str, lastmod: datetime | None = None):
         if url in self.requested:
@@ -170,8 +172,11 @@ class BelarusInFocusSpider(scrapy.Spider):
                              headers=self.policy.conditional_headers(url),
                              meta={"handle_httpstatus_list": [304]})
 
-    def _request(self, url: str, callback) -> scrapy.Request:
-        return scrapy.Request(canonicalize_url(url), callback=callback, errback=self.record_failure)
+    def _request(self, url: str, callback):
+        url = canonicalize_url(url)
+        if url not in self.requested:
+            self.requested.add(url)
+            yield scrapy.Request(url, callback=callback, errback=self.record_failure)
 
 
 def checked_base_url(base_url: str) -> str:

@@ -5,13 +5,16 @@
 -- Comparing every pair on every term is quadratic in the archive (about 50 million pairs at
 -- 10,000 articles), so the neighbours are found in two passes and only then scored exactly:
 --   1. candidates: each article keeps its $top_terms heaviest terms; two articles are candidates
---      when they share one of those, ranked by the dot product over the shared heavy terms;
+--      when they share one of those, ranked by the dot product over the shared heavy terms
+--      divided by the candidate's norm: the cosine over those terms but for the article's own
+--      norm, the same for all its candidates (by the bare dot product, long articles would crowd
+--      every shortlist);
 --   2. each article keeps its $shortlist best candidates, and those pairs get the exact cosine
 --      over all their terms, which orders them and is the stored score.
 -- Heavy terms carry most of a vector's length, so a true neighbour almost always shares some
--- and ranks high in pass 1 (recall@10 against the all-pairs computation, benchmarks/README.md:
--- 0.95 to 1.0). When no article has more than $top_terms terms nothing is pruned: exact; nor
--- is a small archive (03_similarity_vectors.sql, _similarity_pruning).
+-- and ranks high in pass 1 (recall@10 against the all-pairs computation: benchmarks/README.md).
+-- When no article has more than $top_terms terms nothing is pruned: exact; nor is a small
+-- archive (03_similarity_vectors.sql, _similarity_pruning).
 --
 -- This statement runs once per chunk of documents, $chunk_first to $chunk_last (bound by
 -- warehouse.similarity, CHUNK_DOCUMENTS at a time): an article's neighbours depend only on its
@@ -40,9 +43,10 @@ candidate_pairs as (
 ),
 
 shortlist as materialized (
-    select doc_a, doc_b
+    select candidate_pairs.doc_a, candidate_pairs.doc_b
     from candidate_pairs
-    qualify row_number() over (partition by doc_a order by heavy_dot desc, doc_b)
+    join _similarity_norms as norm_b on norm_b.doc = candidate_pairs.doc_b
+    qualify row_number() over (partition by doc_a order by heavy_dot / norm_b.norm desc, doc_b)
         <= (select shortlist from _similarity_pruning)
 ),
 
