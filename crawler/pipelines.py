@@ -226,8 +226,19 @@ class WarehousePipeline(_SpoolingPipeline):
             self.sealed_meanwhile = True
             return
         self.sealed_meanwhile = False
-        self.loading = threads.deferToThread(self.warehouse.load_spool, self.spool_dir)
+        self.loading = threads.deferToThread(self._load_in_thread)
         self.loading.addBoth(self._load_ended)
+
+    def _load_in_thread(self) -> LoadResult:
+        """Load the sealed batches, then count the new articles' terms: the first part of the final
+        refresh, done now, on the other core, so that the end of the crawl has less to wait for."""
+        result = self.warehouse.load_spool(self.spool_dir)
+        if result.new or result.updated:
+            try:
+                self.warehouse.count_terms()
+            except WarehouseError as exc:  # the final refresh counts them instead
+                logger.info("Terms not counted after this load (%s): the refresh at the end will", exc)
+        return result
 
     def _load_ended(self, outcome):
         """Back in the reactor thread after a load in a thread."""

@@ -407,6 +407,52 @@ def test_similarity_in_chunks_of_documents_equals_one_chunk(con, monkeypatch):
     assert stored_top10(con) == whole
 
 
+def article_terms(con):
+    return rows(con, "select url, term, tf from _article_terms order by all")
+
+
+def test_refresh_counts_only_what_changed_and_ends_as_a_full_recount(con):
+    # The refresh recounts new and changed articles and drops the terms of deleted ones; the
+    # result must equal counting everything from scratch.
+    load_corpus(con, {"a": ("en", "alpha beta beta"), "b": ("en", "gamma delta"), "c": ("en", "epsilon")})
+    untouched = rows(con, "select * from _article_terms_source where url = 'a'")
+    con.execute("update articles set body = 'zeta zeta eta' where url = 'b'")
+    con.execute("delete from articles where url = 'c'")
+    add_article(con, "d", "theta iota")
+    refresh_similarity(con)
+    assert article_terms(con) == [("a", "alpha", 1), ("a", "beta", 2), ("b", "eta", 1), ("b", "zeta", 2),
+                                  ("d", "iota", 1), ("d", "theta", 1)]
+    assert rows(con, "select * from _article_terms_source where url = 'a'") == untouched
+    incremental = article_terms(con)
+    con.execute("delete from _article_terms_source")  # forget every count: all are recounted
+    refresh_similarity(con)
+    assert article_terms(con) == incremental
+
+
+def test_a_changed_stop_word_list_recounts_every_article(con, tmp_path):
+    import shutil
+    from warehouse.config import SQL_DIR
+
+    load_corpus(con, {"a": ("en", "alpha beta"), "b": ("en", "beta gamma")})
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(SQL_DIR, sql_dir)
+    with open(sql_dir / "data" / "stopwords.csv", "a", encoding="utf-8") as csv:
+        csv.write("en,beta\n")
+    refresh_similarity(con, sql_dir)
+    assert article_terms(con) == [("a", "alpha", 1), ("b", "gamma", 1)]
+
+
+def test_count_terms_counts_ahead_of_the_refresh(con):
+    load_corpus(con, {"a": ("en", "alpha beta"), "b": ("en", "alpha beta"), "d": ("en", "gamma"), "e": ("en", "gamma")})
+    before = stored_top10(con)
+    add_article(con, "c", "alpha gamma")
+    similarity.count_terms(con)
+    assert [row for row in article_terms(con) if row[0] == "c"] == [("c", "alpha", 1), ("c", "gamma", 1)]
+    assert stored_top10(con) == before  # the similarity waits for the refresh
+    refresh_similarity(con)
+    assert "c" in {a for a, _, _, _ in stored_top10(con)}
+
+
 def test_similarity_refresh_replaces_the_previous_result(con):
     load_corpus(con, {"a": ("en", "alpha beta"), "b": ("en", "alpha beta"), "c": ("en", "x1"), "d": ("en", "x2")})
     con.execute("update articles set body = 'gamma' where url = 'b'")

@@ -241,16 +241,27 @@ class Warehouse:
 
     def refresh(self) -> None:
         """Rebuild the tables behind the term and similarity views (sql/refresh/, see
-        warehouse/similarity.py): after `init`, and after loads that added or changed articles.
+        warehouse/similarity.py): after `init`, and after loads that added or changed articles."""
+        from .similarity import refresh_similarity  # lazy: owned by the views
 
-        The refresh needs memory that grows with the archive. When it runs out under
+        self._refreshing(refresh_similarity)
+
+    def count_terms(self) -> None:
+        """The first part of refresh(): count the terms of the articles loaded since the last count.
+        A crawl runs it after each load, in the background, to leave its final refresh less to do."""
+        from .similarity import count_terms
+
+        self._refreshing(count_terms)
+
+    def _refreshing(self, step) -> None:
+        """Run a refresh step. It needs memory that grows with the archive: when it runs out under
         `memory_limit`, it is run again without the limit, with a warning: the similarity tables
         must follow the articles, and the limit is a budget, not a correctness condition."""
-        from .similarity import RefreshError, refresh_similarity  # lazy: owned by the views
+        from .similarity import RefreshError
 
         with self._write() as con:
             try:
-                refresh_similarity(con, self.sql_dir)
+                step(con, self.sql_dir)
             except RefreshError as exc:
                 if self.memory_limit is None or "Out of Memory" not in str(exc):
                     raise
@@ -258,7 +269,7 @@ class Warehouse:
                                "without the limit: raise WAREHOUSE_MEMORY_LIMIT to avoid the retry",
                                self.memory_limit, exc)
                 con.execute("reset memory_limit")
-                refresh_similarity(con, self.sql_dir)
+                step(con, self.sql_dir)
 
     def _write(self) -> duckdb.DuckDBPyConnection:
         con = connect(self.path)

@@ -1,8 +1,8 @@
 """Refresh the tables behind the term and similarity views (issue 3).
 
 The SQL lives in `sql/refresh/NN_<what>.sql` and runs in name order: reload the stop words from
-`sql/data/stopwords.csv`, re-count every article's terms, rebuild the content-similarity top 10.
-Computing similarity on every read is too slow for a large archive, so it is stored; call
+`sql/data/stopwords.csv`, count the terms of new and changed articles, rebuild the
+content-similarity top 10. Computing similarity on every read is too slow for a large archive, so it is stored; call
 `refresh_similarity(con)` after each crawl and from `warehouse init`, on a migrated database.
 """
 
@@ -24,6 +24,8 @@ PRUNING = {"top_terms": 60, "shortlist": 40, "exact_up_to": 500}
 # candidate pairs of one chunk are what the refresh holds at once, so its memory does not grow
 # with the archive (04_similarity_content.sql).
 CHUNK_DOCUMENTS = 500
+# The refresh files that count terms, per article (what count_terms runs).
+TERM_FILES = ("01_stopwords.sql", "02_article_terms.sql")
 
 
 class RefreshError(WarehouseError):
@@ -35,20 +37,31 @@ def refresh_files(sql_dir: Path = SQL_DIR) -> list[Path]:
 
 
 def refresh_similarity(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
-    """Rebuild stopwords, _article_terms and _similarity_content in one transaction.
+    """Bring stopwords and _article_terms up to date and rebuild _similarity_content, in one
+    transaction.
 
     Readers of the views see either the old tables or the new ones, never a half-built one, and
     a failure leaves the old ones in place.
     """
-    sql_dir = Path(sql_dir)
+    _run(con, refresh_files(sql_dir), sql_dir)
+
+
+def count_terms(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    """Only the first part of the refresh: count the terms of the articles loaded or changed since
+    the last count (01 and 02). A crawl runs it after each load, in the background, so that the
+    refresh at its end has only the similarity left to compute."""
+    _run(con, [path for path in refresh_files(sql_dir) if path.name in TERM_FILES], sql_dir)
+
+
+def _run(con: duckdb.DuckDBPyConnection, files: list[Path], sql_dir: Path) -> None:
     # Values the refresh SQL may bind by name ($stopwords_csv): absolute, so the cwd is irrelevant.
     parameters = {
-        "stopwords_csv": str((sql_dir / "data" / "stopwords.csv").resolve()),
+        "stopwords_csv": str((Path(sql_dir) / "data" / "stopwords.csv").resolve()),
         **PRUNING,
     }
     con.begin()
     try:
-        for path in refresh_files(sql_dir):
+        for path in files:
             for statement in con.extract_statements(path.read_text(encoding="utf-8")):
                 bound = {name: parameters[name] for name in statement.named_parameters if name in parameters}
                 try:

@@ -1,11 +1,42 @@
--- Rebuild _article_terms: one row per (article, term) with the term's count in the body.
+-- Bring _article_terms up to date: one row per (article, term) with the term's count in the body.
 -- Tokens: maximal runs of Unicode letters, marks and digits ("military-technical" → military,
 -- technical; "Belarus's" → belarus, s), lower-cased, with 'ё' written as 'е' because Russian
 -- texts use both for one word.
 -- Dropped: one-character tokens, tokens without a letter (numbers and years: "2017", while
 -- "g7" stays) and stop words of any language (Russian articles quote English and the other
 -- way round; the two lists share no word).
-delete from _article_terms;
+--
+-- Only stale articles are counted: new ones, changed bodies, and all of them when the stop word
+-- list changed (_article_terms_source records what each count was made from); the terms of
+-- articles gone or without a body are removed. A crawl runs this after each load, in the
+-- background (Warehouse.count_terms), so that the refresh at its end finds little to count.
+-- A change to the tokenising below needs a migration that empties _article_terms_source.
+
+create or replace temp table _terms_sources as
+with stop_list as (
+    select hash(string_agg(language || ':' || word, ',' order by language, word)) as stopwords_hash
+    from stopwords
+)
+select url, hash(body) as body_hash, stop_list.stopwords_hash
+from stg_articles, stop_list
+where body is not null;
+
+create or replace temp table _terms_stale as
+select url from (
+    select url, body_hash, stopwords_hash from _terms_sources
+    except
+    select url, body_hash, stopwords_hash from _article_terms_source
+)
+union
+select url from (
+    select url from _article_terms_source
+    except
+    select url from _terms_sources
+);
+
+delete from _article_terms where url in (select url from _terms_stale);
+
+delete from _article_terms_source where url in (select url from _terms_stale);
 
 insert into _article_terms
 with
@@ -13,6 +44,7 @@ with
 articles as (
     select url, body from stg_articles
     where body is not null
+        and url in (select url from _terms_stale)
 ),
 
 stop_words as (
@@ -39,3 +71,7 @@ counted as (
 select url, term, cast(tf as integer) as tf
 from counted
 where term not in (select word from stop_words);
+
+insert into _article_terms_source
+select url, body_hash, stopwords_hash from _terms_sources
+where url in (select url from _terms_stale);

@@ -12,7 +12,13 @@ with vocabulary as (
     select language, term, cast(row_number() over (order by language, term) as integer) as term_id
     from (select distinct language, term from int_article_terms)
 )
-select documents.doc, vocabulary.term_id, terms.weight
+select
+    documents.doc,
+    vocabulary.term_id,
+    -- the two as one integer, for 04's lookups of one article's weight of a term: a join on
+    -- one integer column runs about three times faster than on two
+    (cast(documents.doc as bigint) << 32) + vocabulary.term_id as doc_term,
+    terms.weight
 from int_article_terms as terms
 join _similarity_documents as documents using (url)
 join vocabulary using (language, term);

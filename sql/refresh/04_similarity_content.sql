@@ -55,7 +55,7 @@ exact_dots as (
     select shortlist.doc_a, shortlist.doc_b, sum(a.weight * b.weight) as dot
     from shortlist
     join _similarity_vectors as a on a.doc = shortlist.doc_a
-    join _similarity_vectors as b on b.doc = shortlist.doc_b and b.term_id = a.term_id
+    join _similarity_vectors as b on b.doc_term = (cast(shortlist.doc_b as bigint) << 32) + a.term_id
     group by shortlist.doc_a, shortlist.doc_b
 ),
 
