@@ -443,7 +443,8 @@ def test_a_changed_stop_word_list_recounts_every_article(con, tmp_path):
 
 
 def test_count_terms_counts_ahead_of_the_refresh(con):
-    load_corpus(con, {"a": ("en", "alpha beta"), "b": ("en", "alpha beta"), "d": ("en", "gamma"), "e": ("en", "gamma")})
+    corpus = {"a": ("en", "alpha beta"), "b": ("en", "alpha beta"), "d": ("en", "gamma"), "e": ("en", "gamma")}
+    load_corpus(con, {**corpus, **{f"f{i}": ("en", f"filler{i}") for i in range(4)}})
     before = stored_top10(con)
     add_article(con, "c", "alpha gamma")
     similarity.count_terms(con)
