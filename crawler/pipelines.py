@@ -137,7 +137,7 @@ class _SpoolingPipeline(ABC):
             self.spool.append_revisit(item.url, item.outcome, fetched_at=utc_now())
             self.stats.inc_value(f"recrawl/{item.outcome}")
         elif _is_article(item):
-            self.spool.append_article(ItemAdapter(item).asdict(), fetched_at=utc_now())
+            self.spool.append_article(item, fetched_at=utc_now())
             if item.published_at is None:
                 self.stats.inc_value("warehouse/items_undated")
         if self.spool.pending >= self.batch_size:

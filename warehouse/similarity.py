@@ -19,7 +19,7 @@ from .db import WarehouseError, one_line
 # How hard similarity_content prunes (sql/refresh/04_similarity_content.sql explains them): each
 # article's heaviest terms that find candidates, the candidates scored exactly, and the archive
 # size up to which nothing is pruned (03_similarity_vectors.sql).
-PRUNING = {"top_terms": 60, "shortlist": 40, "exact_up_to": 500}
+PRUNING = {"top_terms": 40, "shortlist": 40, "exact_up_to": 500}
 # A statement that binds $chunk_first and $chunk_last runs once per this many documents: the
 # candidate pairs of one chunk are what the refresh holds at once, so its memory does not grow
 # with the archive (04_similarity_content.sql).

@@ -132,8 +132,11 @@ class Spool:
         self.pending += 1
 
     def append_article(self, item: Mapping[str, Any] | Any, *, fetched_at: datetime) -> None:
-        """An article item (a dict, e.g. ItemAdapter(item).asdict(), or the dataclass itself)."""
-        fields = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else dict(item)
+        """An article item (a dict, or the dataclass itself)."""
+        # The top level only: encode() turns nested dataclasses (similar links) into objects, and
+        # dataclasses.asdict's deep copy of every field costs more than the encoding.
+        fields = ({field.name: getattr(item, field.name) for field in dataclasses.fields(item)}
+                  if dataclasses.is_dataclass(item) else dict(item))
         self.append({"record": "article", **fields, "fetched_at": fetched_at})
 
     def append_error(self, url: str, kind: str, message: str | None, occurred_at: datetime) -> None:

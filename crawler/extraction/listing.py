@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from . import labels
 from .article import block_end
 from .document import Document
 from .text import normalize_whitespace
-from .urls import canonicalize_url, is_article_url, same_site
+from .urls import canonicalize_url, is_article_url, same_site, site_of
 
 _NEXT_TEXTS = {normalize_whitespace(label).casefold() for label in labels.NEXT_PAGE}
 _SKIP_SCHEMES = ("#", "mailto:", "javascript:", "tel:", "data:")
@@ -122,14 +122,33 @@ def site_links(doc: Document, base_url: str, page_url: str) -> list[str]:
     """Every same-site link of a parsed page (canonical, page order, each once), files aside.
     Shared with ArticlePage.links(), so an article page is not parsed twice for discovery."""
     found: dict[str, None] = {}
+    origin, site = site_of(base_url), site_of(page_url)
     for marker in doc.links:
         href = (marker.el.get("href") or "").strip()
         if not href or href.startswith(_SKIP_SCHEMES):
             continue
-        try:
-            url = canonicalize_url(href, base_url)
-        except ValueError:
-            continue
-        if same_site(url, page_url) and not urlsplit(url).path.lower().endswith(_FILE_SUFFIXES):
+        # A link from the site root ("/politics/x") or a full address resolves the same from
+        # every page, so the cache below is keyed on the site for those, not on the page.
+        if href.startswith(("http://", "https://")):
+            base = ""
+        elif href.startswith("/") and not href.startswith("//"):
+            base = origin
+        else:
+            base = base_url
+        url = _site_link(href, base, site)
+        if url is not None:
             found.setdefault(url)
     return list(found)
+
+
+# Every page repeats the site's menu, sidebar and "similar" links: resolved once per site.
+@lru_cache(maxsize=16384)
+def _site_link(href: str, base: str, site: str) -> str | None:
+    """The canonical address of `href` (relative to `base`) when it is on `site` and not a file."""
+    try:
+        url = canonicalize_url(href, base or None)
+    except ValueError:
+        return None
+    if same_site(url, site) and not urlsplit(url).path.lower().endswith(_FILE_SUFFIXES):
+        return url
+    return None
