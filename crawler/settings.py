@@ -26,6 +26,11 @@ RETRY_TIMES = 2
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# A page gives one item (and a few requests), and every pipeline is synchronous: processing a
+# page's outputs in parallel gains nothing, while Scrapy starts CONCURRENT_ITEMS asyncio tasks
+# per response (100 by default: a tenth of the crawl's CPU, benchmarks/README.md).
+CONCURRENT_ITEMS = 1
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.DedupPipeline": 200,
