@@ -48,6 +48,12 @@ def add_article(con, url, body="text", *, published_at="2017-01-15 12:00:00+03",
     )
 
 
+def change_body(con, url, body):
+    # As a load does: a new body comes with a new content hash (which the refresh goes by).
+    con.execute("update articles set body = $body, content_hash = $hash where url = $url",
+                {"url": url, "body": body, "hash": f"h{next(_seq)}"})
+
+
 def add_link(con, src, dst, position):
     con.execute("insert into similar_links values ($src, $dst, NULL, $position)",
                 {"src": src, "dst": dst, "position": position})
@@ -416,7 +422,7 @@ def test_refresh_counts_only_what_changed_and_ends_as_a_full_recount(con):
     # result must equal counting everything from scratch.
     load_corpus(con, {"a": ("en", "alpha beta beta"), "b": ("en", "gamma delta"), "c": ("en", "epsilon")})
     untouched = rows(con, "select * from _article_terms_source where url = 'a'")
-    con.execute("update articles set body = 'zeta zeta eta' where url = 'b'")
+    change_body(con, "b", "zeta zeta eta")
     con.execute("delete from articles where url = 'c'")
     add_article(con, "d", "theta iota")
     refresh_similarity(con)
@@ -456,6 +462,6 @@ def test_count_terms_counts_ahead_of_the_refresh(con):
 
 def test_similarity_refresh_replaces_the_previous_result(con):
     load_corpus(con, {"a": ("en", "alpha beta"), "b": ("en", "alpha beta"), "c": ("en", "x1"), "d": ("en", "x2")})
-    con.execute("update articles set body = 'gamma' where url = 'b'")
+    change_body(con, "b", "gamma")
     refresh_similarity(con)
     assert stored_top10(con) == []

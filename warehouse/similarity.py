@@ -20,10 +20,13 @@ from .db import WarehouseError, one_line
 # article's heaviest terms that find candidates, the candidates scored exactly, and the archive
 # size up to which nothing is pruned (03_similarity_vectors.sql).
 PRUNING = {"top_terms": 40, "shortlist": 40, "exact_up_to": 500}
-# A statement that binds $chunk_first and $chunk_last runs once per this many documents: the
-# candidate pairs of one chunk are what the refresh holds at once, so its memory does not grow
-# with the archive (04_similarity_content.sql).
+# A statement that binds $chunk_first and $chunk_last runs once per chunk of documents: the
+# candidate pairs of one chunk are what the refresh holds at once (04_similarity_content.sql).
+# Each document of a chunk can pair with every other one, so a chunk holds CHUNK_PAIRS / archive
+# size documents (between 20 and CHUNK_DOCUMENTS): its pairs, and the memory they take, then stay
+# the same however large the archive grows.
 CHUNK_DOCUMENTS = 500
+CHUNK_PAIRS = 1_000_000
 # The refresh files that count terms, per article (what count_terms runs).
 TERM_FILES = ("01_stopwords.sql", "02_article_terms.sql")
 
@@ -79,6 +82,7 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[Path], sql_dir: Path) -> No
 
 
 def _chunks(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    """Ranges of document numbers (1..n of 03_similarity_vectors.sql), CHUNK_DOCUMENTS each."""
+    """Ranges of document numbers (1..n of 03_similarity_vectors.sql), one per chunk."""
     documents = con.execute("select count(*) from _similarity_documents").fetchone()[0]
-    return [(first, first + CHUNK_DOCUMENTS - 1) for first in range(1, documents + 1, CHUNK_DOCUMENTS)]
+    size = min(CHUNK_DOCUMENTS, max(20, CHUNK_PAIRS // max(1, documents)))
+    return [(first, first + size - 1) for first in range(1, documents + 1, size)]

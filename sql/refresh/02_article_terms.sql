@@ -6,10 +6,12 @@
 -- "g7" stays) and stop words of any language (Russian articles quote English and the other
 -- way round; the two lists share no word).
 --
--- Only stale articles are counted: new ones, changed bodies, and all of them when the stop word
--- list changed (_article_terms_source records what each count was made from); the terms of
--- articles gone or without a body are removed. A crawl runs this after each load, in the
--- background (Warehouse.count_terms), so that the refresh at its end finds little to count.
+-- Only stale articles are counted: new ones, changed ones (another content_hash, which every
+-- load that changes a body changes too), and all of them when the stop word list changed
+-- (_article_terms_source records what each count was made from); the terms of articles gone are
+-- removed. Staleness is read from the hashes, not the bodies: finding the few articles to count
+-- must not read the whole archive's text. A crawl runs this after each load, in the background
+-- (Warehouse.count_terms), so that the refresh at its end finds little to count.
 -- A change to the tokenising below needs a migration that empties _article_terms_source.
 
 create or replace temp table _terms_sources as
@@ -17,15 +19,14 @@ with stop_list as (
     select hash(string_agg(language || ':' || word, ',' order by language, word)) as stopwords_hash
     from stopwords
 )
-select url, hash(body) as body_hash, stop_list.stopwords_hash
-from stg_articles, stop_list
-where body is not null;
+select url, content_hash, stop_list.stopwords_hash
+from articles, stop_list;
 
 create or replace temp table _terms_stale as
 select url from (
-    select url, body_hash, stopwords_hash from _terms_sources
+    select url, content_hash, stopwords_hash from _terms_sources
     except
-    select url, body_hash, stopwords_hash from _article_terms_source
+    select url, content_hash, stopwords_hash from _article_terms_source
 )
 union
 select url from (
@@ -73,5 +74,5 @@ from counted
 where term not in (select word from stop_words);
 
 insert into _article_terms_source
-select url, body_hash, stopwords_hash from _terms_sources
+select url, content_hash, stopwords_hash from _terms_sources
 where url in (select url from _terms_stale);

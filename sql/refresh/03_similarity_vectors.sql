@@ -3,14 +3,19 @@
 -- per chunk of documents, and DuckDB can spill a temp table to disk under its memory limit.
 -- $top_terms, $shortlist and $exact_up_to are bound by warehouse.similarity (PRUNING).
 
+-- the view, evaluated once: its weights need the document frequencies of the whole archive, the
+-- largest working set of the refresh
+create or replace temp table _similarity_terms as
+select url, language, term, weight from int_article_terms;
+
 create or replace temp table _similarity_documents as
 select url, cast(row_number() over (order by url) as integer) as doc
-from (select distinct url from int_article_terms);
+from (select distinct url from _similarity_terms);
 
 create or replace temp table _similarity_vectors as
 with vocabulary as (
     select language, term, cast(row_number() over (order by language, term) as integer) as term_id
-    from (select distinct language, term from int_article_terms)
+    from (select distinct language, term from _similarity_terms)
 )
 select
     documents.doc,
@@ -19,9 +24,11 @@ select
     -- one integer column runs about three times faster than on two
     (cast(documents.doc as bigint) << 32) + vocabulary.term_id as doc_term,
     terms.weight
-from int_article_terms as terms
+from _similarity_terms as terms
 join _similarity_documents as documents using (url)
 join vocabulary using (language, term);
+
+drop table _similarity_terms;
 
 create or replace temp table _similarity_norms as
 select doc, sqrt(sum(weight * weight)) as norm

@@ -17,9 +17,9 @@
 -- archive (03_similarity_vectors.sql, _similarity_pruning).
 --
 -- This statement runs once per chunk of documents, $chunk_first to $chunk_last (bound by
--- warehouse.similarity, CHUNK_DOCUMENTS at a time): an article's neighbours depend only on its
--- own row of candidates, and the candidate pairs of a chunk, not of the whole archive, are what
--- the refresh holds in memory at once.
+-- warehouse.similarity, smaller chunks for a larger archive): an article's neighbours depend
+-- only on its own row of candidates, and the candidate pairs of a chunk, not of the whole
+-- archive, are what the refresh holds in memory at once.
 -- Scores are rounded to 12 decimals so that equal cosines summed in a different order tie;
 -- ties go to the smaller url_b.
 

@@ -1,9 +1,9 @@
 -- What each article's _article_terms rows were counted from, so that a refresh recounts only the
--- articles whose body (or the stop word list) changed since (sql/refresh/02_article_terms.sql).
+-- articles whose content (or the stop word list) changed since (sql/refresh/02_article_terms.sql).
 -- A cache like _article_terms: an article missing here is simply counted again, so this
 -- migration starts empty and the next refresh recounts everything once.
 create table _article_terms_source (
     url             varchar not null,
-    body_hash       ubigint not null,   -- hash(body) when its terms were counted
+    content_hash    varchar not null,   -- articles.content_hash when its terms were counted
     stopwords_hash  ubigint not null    -- hash of the whole stop word list at that time
 );
