@@ -27,6 +27,7 @@ from warehouse.demo_site import DemoServer  # noqa: E402
 BUCKETS = (
     ("final similarity refresh (Warehouse.refresh)", ("Warehouse.refresh ",)),
     ("warehouse loads (Warehouse.load_batch / load_spool)", ("Warehouse.load_spool ", "Warehouse.load_batch ")),
+    ("term counts after each load (Warehouse.count_terms)", ("Warehouse.count_terms ",)),
     ("other warehouse calls (runs, coverage, known articles)", ("(warehouse/",)),
     ("article extraction (ArticlePage.to_item)", ("ArticlePage.to_item ",)),
     ("link discovery on article pages (ArticlePage.links)", ("ArticlePage.links ",)),

@@ -2,8 +2,9 @@
 
 The SQL lives in `sql/refresh/NN_<what>.sql` and runs in name order: reload the stop words from
 `sql/data/stopwords.csv`, count the terms of new and changed articles, rebuild the
-content-similarity top 10. Computing similarity on every read is too slow for a large archive, so it is stored; call
-`refresh_similarity(con)` after each crawl and from `warehouse init`, on a migrated database.
+content-similarity top 10. Computing similarity on every read is too slow for a large archive,
+so it is stored; call `refresh_similarity(con)` after each crawl and from `warehouse init`, on a
+migrated database.
 """
 
 from __future__ import annotations
