@@ -267,6 +267,19 @@ def test_article_links_equal_listing_links():
     assert not any("#" in url or "utm_" in url for url in links)
 
 
+def test_links_resolve_against_each_page_whatever_was_resolved_before():
+    # Resolved links are cached per site; a relative link still depends on the page (or its
+    # <base href>), a root-relative one only on the site, and a link to another host is dropped.
+    html = '<a href="next-piece">a</a> <a href="/politics/x/">b</a> <a href="https://other.example/y">c</a>'
+    first = ListingPage("https://belarusinfocus.info/economy/one", html).links()
+    second = ListingPage("https://belarusinfocus.info/ru/society/two", html).links()
+    based = ListingPage("https://belarusinfocus.info/economy/one",
+                        '<head><base href="https://belarusinfocus.info/ru/"></head>' + html).links()
+    assert first == ["https://belarusinfocus.info/economy/next-piece", "https://belarusinfocus.info/politics/x"]
+    assert second == ["https://belarusinfocus.info/ru/society/next-piece", "https://belarusinfocus.info/politics/x"]
+    assert based == ["https://belarusinfocus.info/ru/next-piece", "https://belarusinfocus.info/politics/x"]
+
+
 def test_from_response_reads_a_scrapy_response():
     from scrapy.http import HtmlResponse
 
