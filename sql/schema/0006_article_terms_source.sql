@@ -7,5 +7,6 @@
 create table _article_terms_source (
     url             varchar not null,
     content_hash    varchar not null,   -- articles.content_hash when its terms were counted
-    stopwords_hash  ubigint not null    -- hash of the whole stop word list at that time
+    stopwords_hash  ubigint not null    -- DuckDB hash() of the whole stop word list then (a DuckDB
+                                        -- upgrade that changes hash() only recounts everything once)
 );
