@@ -226,6 +226,12 @@ def test_a_refresh_over_the_memory_limit_runs_again_without_it(warehouse, spool_
     assert rows(warehouse.path, "select count(distinct url_a) from similarity_content") == [(12,)]
 
 
+def test_a_warehouse_for_background_loads_writes_with_its_own_thread_count(warehouse):
+    for threads in (1, 3):
+        with Warehouse(warehouse.path, threads=threads)._write() as con:
+            assert con.execute("select current_setting('threads')").fetchone()[0] == threads
+
+
 def test_a_bad_memory_limit_is_a_usage_error(tmp_path):
     with pytest.raises(WarehouseUsageError, match="not a memory size"):
         Warehouse(tmp_path / "w.duckdb", memory_limit="lots")

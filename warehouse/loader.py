@@ -219,13 +219,17 @@ class Warehouse:
     batch loads shares one: `loading()`)."""
 
     def __init__(self, path: str | Path, clock: Clock = utc_now, sql_dir: Path = SQL_DIR,
-                 memory_limit: str | None = None):
+                 memory_limit: str | None = None, threads: int | None = None):
         self.path = Path(path)
         self.clock = clock
         self.sql_dir = Path(sql_dir)
         # DuckDB's memory_limit for this object's write connections (e.g. "150MB"); None: DuckDB's
         # default (80 % of RAM). DuckDB spills to disk under it. See refresh() for when it is lifted.
         self.memory_limit = checked_memory_limit(memory_limit)
+        # DuckDB's threads for this object's write connections; None: DuckDB's default, one per
+        # core. Each connection starts a database instance with threads of its own, so a crawl
+        # that loads in the background, beside a crawl that keeps one core busy, loads with one.
+        self.threads = threads
         # Whether the next batch is likely all unchanged (the last one was): worth reading keys first.
         self._expect_unchanged = True
 
@@ -275,6 +279,8 @@ class Warehouse:
         con = connect(self.path)
         if self.memory_limit is not None:
             con.execute("set memory_limit = $limit", {"limit": self.memory_limit})
+        if self.threads is not None:
+            con.execute("set threads = $threads", {"threads": self.threads})
         return con
 
     def _not_initialised(self, exc: duckdb.Error) -> WarehouseError:

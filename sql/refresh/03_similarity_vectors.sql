@@ -3,20 +3,23 @@
 -- per chunk of documents, and DuckDB can spill a temp table to disk under its memory limit.
 -- $top_terms, $shortlist and $exact_up_to are bound by warehouse.similarity (PRUNING).
 
--- the view, evaluated once: its weights need the document frequencies of the whole archive, the
--- largest working set of the refresh
-create or replace temp table _similarity_terms as
-select url, language, term, weight from int_article_terms;
-
+-- Documents and terms are numbered first, from the small inputs of the view (the articles, the
+-- vocabulary of the counts), so that the view's rows, the largest working set of the refresh,
+-- are stored with integer keys only: with their url and term strings they took about twice the
+-- memory.
 create or replace temp table _similarity_documents as
-select url, cast(row_number() over (order by url) as integer) as doc
-from (select distinct url from _similarity_terms);
+select url, language, cast(row_number() over (order by url) as integer) as doc
+from stg_articles;
+
+create or replace temp table _similarity_vocabulary as
+select language, term, cast(row_number() over (order by language, term) as integer) as term_id
+from (
+    select distinct documents.language, terms.term
+    from _article_terms as terms
+    join _similarity_documents as documents using (url)
+);
 
 create or replace temp table _similarity_vectors as
-with vocabulary as (
-    select language, term, cast(row_number() over (order by language, term) as integer) as term_id
-    from (select distinct language, term from _similarity_terms)
-)
 select
     documents.doc,
     vocabulary.term_id,
@@ -24,11 +27,9 @@ select
     -- one integer column runs about three times faster than on two
     (cast(documents.doc as bigint) << 32) + vocabulary.term_id as doc_term,
     terms.weight
-from _similarity_terms as terms
-join _similarity_documents as documents using (url)
-join vocabulary using (language, term);
-
-drop table _similarity_terms;
+from int_article_terms as terms
+join _similarity_documents as documents on documents.url = terms.url
+join _similarity_vocabulary as vocabulary on vocabulary.language = terms.language and vocabulary.term = terms.term;
 
 create or replace temp table _similarity_norms as
 select doc, sqrt(sum(weight * weight)) as norm

@@ -50,12 +50,20 @@ shortlist as materialized (
         <= (select shortlist from _similarity_pruning)
 ),
 
--- pass 2: the exact dot product over all the terms the two articles share
+-- pass 2: the exact dot product over all the terms the two articles share: each term of a
+-- candidate is looked up among the chunk's own terms by (doc, term) as one integer key, so that
+-- the lookup table holds the chunk's vectors, not the whole archive's
+chunk_vectors as (
+    select doc_term, weight
+    from _similarity_vectors
+    where doc between $chunk_first and $chunk_last
+),
+
 exact_dots as (
     select shortlist.doc_a, shortlist.doc_b, sum(a.weight * b.weight) as dot
-    from shortlist
-    join _similarity_vectors as a on a.doc = shortlist.doc_a
-    join _similarity_vectors as b on b.doc_term = (cast(shortlist.doc_b as bigint) << 32) + a.term_id
+    from _similarity_vectors as b
+    join shortlist on shortlist.doc_b = b.doc
+    join chunk_vectors as a on a.doc_term = (cast(shortlist.doc_a as bigint) << 32) + b.term_id
     group by shortlist.doc_a, shortlist.doc_b
 ),
 

@@ -18,7 +18,10 @@ term_counts as (
     select * from _article_terms
 ),
 
-article_terms as (
+-- read three times below; not materialized (DuckDB would): joining the counts to the articles
+-- again is cheap, while a copy of every (article, term) row with its strings was the largest
+-- thing a similarity refresh held
+article_terms as not materialized (
     select articles.url, articles.language, term_counts.term, term_counts.tf
     from term_counts
     join articles on articles.url = term_counts.url
