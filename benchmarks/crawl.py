@@ -1,6 +1,6 @@
 """Crawl benchmark: `scrapy crawl belarusinfocus` end to end against a bare spider, and its memory.
 
-    python benchmarks/crawl.py [--articles 2000] [--rounds 5] [--memory-articles 4000] [--memory-rounds 2]
+    python benchmarks/crawl.py [--articles 2000] [--rounds 5] [--memory-articles 4000] [--memory-rounds 3]
 
 End to end: each round crawls the offline site (a fresh server, a fresh warehouse) with the
 project's spider (extraction, validation, spool, warehouse load, the final refresh) and with
@@ -70,7 +70,7 @@ def bare_crawl(site, theme: str = "classic") -> dict:
             "pages_per_s": pages / proc.wall_s}
 
 
-def measure(articles: int = 2000, rounds: int = 5, memory_articles: int = 4000, memory_rounds: int = 2,
+def measure(articles: int = 2000, rounds: int = 5, memory_articles: int = 4000, memory_rounds: int = 3,
             then=None) -> dict:
     """`then(site, server, db)`: run after the last project crawl, on its server and warehouse."""
     site = site_with(articles)
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--memory-articles", type=int, default=4000)
-    parser.add_argument("--memory-rounds", type=int, default=2, help="crawls at --memory-articles (0: none)")
+    parser.add_argument("--memory-rounds", type=int, default=3, help="crawls at --memory-articles (0: none)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
     args = parser.parse_args(argv)
     result = measure(args.articles, args.rounds, args.memory_articles, args.memory_rounds)
