@@ -227,8 +227,9 @@ class Warehouse:
         # default (80 % of RAM). DuckDB spills to disk under it. See refresh() for when it is lifted.
         self.memory_limit = checked_memory_limit(memory_limit)
         # DuckDB's threads for this object's write connections; None: DuckDB's default, one per
-        # core. Each connection starts a database instance with threads of its own, so a crawl
-        # that loads in the background, beside a crawl that keeps one core busy, loads with one.
+        # core. A crawl's background loads use one: the crawl keeps the other core busy, and each
+        # connection starts threads of its own, whose freed memory stays in glibc's per-thread
+        # arenas (benchmarks/README.md, "5. Memory").
         self.threads = threads
         # Whether the next batch is likely all unchanged (the last one was): worth reading keys first.
         self._expect_unchanged = True
