@@ -195,8 +195,6 @@ class WarehousePipeline(_SpoolingPipeline):
         self.stats.set_value("warehouse/path", str(self.db_path))
         self.spool = Spool(self.spool_dir, self.run_id)
         self.warehouse = Warehouse(self.db_path, memory_limit=self.memory_limit)
-        # For the loads beside the crawl: with one DuckDB thread they are no slower, and the
-        # crawl's peak memory grows less with the archive (benchmarks/README.md, "5. Memory").
         self.background = Warehouse(self.db_path, memory_limit=self.memory_limit, threads=1)
         try:
             self.warehouse.init(refresh=False)
