@@ -19,10 +19,9 @@ from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
 from crawler.exitcodes import fail
-from crawler.extraction.article import FIELDS
 from crawler.items import ArticleItem
 from crawler.pipelines import utc_now
-from warehouse import Warehouse, WarehouseLocked
+from warehouse import Warehouse, WarehouseLocked, coverage
 from warehouse.db import WarehouseError
 
 logger = logging.getLogger(__name__)
@@ -67,7 +66,8 @@ class CrawlRunRecorder:
 
 
 class CoverageGuard:
-    """Layout drift: counts, per field, the articles that have it and the rule that found it;
+    """Layout drift: counts, per field (warehouse/coverage.py: the item's extracted fields and the
+    date as one field, published_on), the articles that have it and the rule that found it;
     at the end stores that as crawl_coverage rows and fails the crawl (exit 1, one line) when a
     field's share collapsed against the recent runs (Warehouse.record_coverage decides, with the
     COVERAGE_* settings; their reasons are in settings.py).
@@ -87,13 +87,14 @@ class CoverageGuard:
             "drop_ratio": settings.getfloat("COVERAGE_DROP_RATIO", 0.5),
             "drop_absolute": settings.getfloat("COVERAGE_DROP_ABSOLUTE", 0.25),
         }
-        self.checked = settings.getlist("COVERAGE_FIELDS", list(FIELDS))
-        unknown = sorted(set(self.checked) - set(FIELDS))
+        self.fields = coverage.recorded_fields()
+        self.checked = settings.getlist("COVERAGE_FIELDS") or list(coverage.judged_fields())
+        unknown = sorted(set(self.checked) - set(self.fields))
         if unknown:
-            raise UsageError(f"COVERAGE_FIELDS names unknown field(s) {unknown}; choose from {', '.join(FIELDS)}")
+            raise UsageError(f"COVERAGE_FIELDS names unknown field(s) {unknown}; choose from {', '.join(self.fields)}")
         self.items = 0
         self.present: Counter[str] = Counter()
-        self.rules: dict[str, Counter[str]] = {name: Counter() for name in FIELDS}
+        self.rules: dict[str, Counter[str]] = {name: Counter() for name in self.fields}
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -108,21 +109,21 @@ class CoverageGuard:
             return
         self.items += 1
         adapter = ItemAdapter(item)
-        for name in FIELDS:
-            if adapter.get(name) not in (None, "", []):
+        for name in self.fields:
+            if coverage.has(adapter, name):
                 self.present[name] += 1
-            self.rules[name][item.rules.get(name, "unrecorded")] += 1
+            self.rules[name][coverage.rule(adapter, item.rules, name)] += 1
 
     def rows(self) -> list[dict]:
         return [{"field": name, "items": self.items, "present": self.present[name], "rules": dict(self.rules[name])}
-                for name in FIELDS]
+                for name in self.fields]
 
     def spider_closed(self, spider, reason):
         run_id = self.stats.get_value("warehouse/run_id")
         if run_id is None:  # the warehouse never opened: no run to record coverage for
             return
         if self.items:
-            for name in FIELDS:
+            for name in self.fields:
                 self.stats.set_value(f"coverage/{name}", round(self.present[name] / self.items, 3))
         try:
             drops = Warehouse(self.stats.get_value("warehouse/path")).record_coverage(

@@ -56,6 +56,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler import exitcodes
+from crawler.extraction.urls import canonicalize_url
 from crawler.exitcodes import fail
 from warehouse.staging import worker_id
 
@@ -80,7 +81,7 @@ def apply_worker_settings(settings) -> None:
     for name, value in {
         "REDIS_URL": url,  # the environment's, for scrapy-redis's connection
         "SCHEDULER": "crawler.frontier.SharedScheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.frontier.CanonicalDupeFilter",
         # scrapy-redis would empty the shared queue and dupefilter when any worker stops; the
         # run's last worker does it (see the module docstring).
         "SCHEDULER_PERSIST": True,
@@ -193,6 +194,18 @@ return {'done', outcome}
 """
 
 
+class CanonicalDupeFilter(RFPDupeFilter):
+    """scrapy-redis's dupefilter on the canonical URL: workers request an article in the form the
+    site writes it (``/slug/`` or ``/slug``), which one worker may not have learnt yet."""
+
+    def request_fingerprint(self, request):
+        try:
+            url = canonicalize_url(request.url)
+        except ValueError:
+            url = request.url
+        return super().request_fingerprint(request.replace(url=url))
+
+
 class SharedRun:
     """One worker's view of the shared run (see the module docstring). Methods raise redis errors;
     `beat`, `check` and `settle` return a one-line problem when the run cannot go on."""
@@ -292,7 +305,7 @@ class SharedScheduler(Scheduler):
             self._fail(self._unreachable(exc))
             raise CloseSpider("frontier_lost") from None
         self.queue_key, self.dupefilter_key = self.run.key("requests"), self.run.key("dupefilter")
-        self.df = RFPDupeFilter(self.server, key=self.dupefilter_key, debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
+        self.df = CanonicalDupeFilter(self.server, key=self.dupefilter_key, debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
         super().open(spider)
         self.crawl_stats.set_value("frontier/run", run_id)
         self.crawl_stats.set_value("frontier/worker", self.run.worker)

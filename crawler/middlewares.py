@@ -1,11 +1,23 @@
-"""Turns request failures into CrawlError items, so every failed page ends as a crawl_errors row.
+"""The crawl's manners where Scrapy has no setting for them, and failed requests as CrawlErrors.
 
-Used as the errback of every spider request (docs: topics/request-response.html#errbacks).
-Robots.txt refusals and off-site links are policy, not failures: Scrapy's own stats count them.
+MannersMiddleware (a downloader middleware): robots.txt's `Crawl-delay` becomes the least delay
+of that host's download slot (AutoThrottle may slow the slot down further, never below it), and
+an answer 429 or 503 holds the host's slot for its `Retry-After` (seconds or an HTTP date,
+at most RETRY_AFTER_MAX) and doubles the slot's delay; Scrapy's RetryMiddleware then asks again.
+The rest of the manners are Scrapy settings (crawler/settings.py).
+
+failure_to_error: the errback of every spider request (docs: topics/request-response.html#errbacks),
+so every failed page ends as a crawl_errors row. Robots.txt refusals and off-site links are
+policy, not failures: Scrapy's own stats count them.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -15,11 +27,93 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import call_later
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TimeoutError as TxTimeoutError
 from twisted.web._newclient import ResponseFailed
 
 from crawler.items import CrawlError
+
+logger = logging.getLogger(__name__)
+
+
+class MannersMiddleware:
+    """Crawl-delay and Retry-After, applied to Scrapy's download slots (one per host)."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.obey_crawl_delay = settings.getbool("ROBOTSTXT_OBEY_CRAWL_DELAY", True)
+        self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
+        self.backoff_codes = frozenset(settings.getlist("BACKOFF_HTTP_CODES", [429, 503]))
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", 120.0)
+        self.max_delay = settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 60.0)
+        self.least_delay: dict[str, float] = {}  # slot key (host) -> its robots.txt Crawl-delay
+        crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+        # Connected after AutoThrottle's (an extension, built first): runs after its adjustment.
+        crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def robots_parsed(self, robotparser, request, **kwargs):
+        delay = robotparser.crawl_delay(self.user_agent) if self.obey_crawl_delay else None
+        if not delay or delay <= 0:
+            return
+        key = self._downloader.get_slot_key(request)
+        self.least_delay[key] = delay
+        # Slots made later (after an idle one was dropped) start from it too.
+        self._downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+        slot = self._downloader.slots.get(key)
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+        logger.info("robots.txt of %s asks for a Crawl-delay of %s s", key, delay)
+
+    def response_downloaded(self, response, request, **kwargs):
+        key = request.meta.get("download_slot")
+        slot = self._downloader.slots.get(key)
+        if slot is not None and key in self.least_delay:
+            slot.delay = max(slot.delay, self.least_delay[key])
+
+    def process_response(self, request, response, spider=None):
+        if response.status in self.backoff_codes:
+            self._back_off(request, response)
+        return response
+
+    def _back_off(self, request, response):
+        key = request.meta.get("download_slot")
+        slot = self._downloader.slots.get(key)
+        if slot is None:
+            return
+        slot.delay = min(max(slot.delay * 2, 1.0), self.max_delay)
+        wait = retry_after(response.headers.get(b"Retry-After"))
+        wait = min(self.max_wait, slot.delay if wait is None else wait)
+        logger.info("%s answered %s: no request to %s for %.1f s", request.url, response.status, key, wait)
+        if slot.latercall:
+            slot.latercall.cancel()
+        # The slot's queue waits for this call, as it does for its delay between requests.
+        slot.latercall = call_later(wait, self._downloader._latercall, slot)
+
+    @property
+    def _downloader(self):
+        return self.crawler.engine.downloader
+
+
+def retry_after(value: bytes | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    text = (value or b"").decode("latin-1").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 def failure_to_error(failure) -> CrawlError | None:

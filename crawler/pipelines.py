@@ -2,7 +2,8 @@
 the warehouse; StagingPipeline instead for a worker of a shared crawl: into the staging area).
 
 Docs: https://docs.scrapy.org/en/latest/topics/item-pipeline.html
-CrawlError items pass through the first three untouched and are stored as crawl_errors rows.
+CrawlError items pass through the first three untouched and are stored as crawl_errors rows;
+SiteMoved items likewise, spooled in their place among the articles for the loader to apply.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import logging
 import os
 from abc import ABC, abstractmethod
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from itemadapter import ItemAdapter
@@ -27,15 +28,18 @@ from crawler.extraction.text import word_count
 from crawler.extraction.urls import canonicalize_url
 from crawler import exitcodes
 from crawler.exitcodes import fail
-from crawler.items import ArticleItem, CrawlError, Revisit
+from crawler.items import ArticleItem, CrawlError, Revisit, SiteMoved, article_fields
 from warehouse import (LoadResult, Spool, Warehouse, WarehouseError, WarehouseLocked, resolve_db_path, resolve_spool_dir,
                        resolve_staging_dir, staging)
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "ru")
-# The fields whose change makes a new version (similar links follow the version they came with).
-CONTENT_FIELDS = ("title", "published_at", "category_status", "photo_credit", "body")
+LANGUAGES = ("en", "ru", "be")
+# The content fields every stored hash was made of before the weekly rendering's fields came:
+# they enter the hash always, null included. Any other content field enters only when the page
+# has it, so that an article of the dated rendering keeps the hash it was stored with (else every
+# stored article would become a new version at the next crawl after an upgrade).
+HASHED_ALWAYS = ("title", "published_at", "category_status", "photo_credit", "body")
 
 
 class InvalidItem(DropItem):
@@ -57,9 +61,10 @@ class ValidatePipeline:
         if not _is_article(item):
             return item
         adapter = ItemAdapter(item)
-        for name in ("title", "category_status", "photo_credit", "body"):
+        for name in ("title", "category_status", "category_status_text", "photo_credit", "body"):
             value = adapter.get(name)
             adapter[name] = value.strip() or None if isinstance(value, str) else None
+        adapter["authors"] = [name.strip() for name in adapter.get("authors") or [] if name and name.strip()]
         if adapter["category_status"]:
             adapter["category_status"] = adapter["category_status"].lower()
         adapter["url"] = canonicalize_url(adapter["url"])
@@ -106,9 +111,20 @@ class EnrichPipeline:
 
 
 def content_hash(adapter: ItemAdapter) -> str:
-    content = {name: adapter.get(name) for name in CONTENT_FIELDS}
-    if content["published_at"] is not None:
-        content["published_at"] = content["published_at"].isoformat()
+    """The hash of the content fields (article_fields("content")) that decides versions.
+
+    HASHED_ALWAYS enter as they are; the others only when the page has them, and the status's
+    words only when they gave no status (then the words are all the status there is: a change of
+    wording is a change of content; otherwise the status word already says it)."""
+    content = {}
+    for name in article_fields("content"):
+        value = adapter.get(name)
+        if name not in HASHED_ALWAYS:
+            if value in (None, "", [], ()):
+                continue
+            if name == "category_status_text" and adapter.get("category_status") is not None:
+                continue
+        content[name] = value.isoformat() if isinstance(value, (date, datetime)) else value
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -136,9 +152,12 @@ class _SpoolingPipeline(ABC):
         elif isinstance(item, Revisit):
             self.spool.append_revisit(item.url, item.outcome, fetched_at=utc_now())
             self.stats.inc_value(f"recrawl/{item.outcome}")
+        elif isinstance(item, SiteMoved):
+            self.spool.append_move(item.from_sites, item.to_site, occurred_at=utc_now())
+            self.stats.set_value("warehouse/site_moved_to", item.to_site)
         elif _is_article(item):
             self.spool.append_article(item, fetched_at=utc_now())
-            if item.published_at is None:
+            if item.published_at is None and item.period_end is None:
                 self.stats.inc_value("warehouse/items_undated")
         if self.spool.pending >= self.batch_size:
             self.spool.seal()
@@ -260,7 +279,8 @@ class WarehousePipeline(_SpoolingPipeline):
             self.load_failed(exc)
 
     def count(self, result: LoadResult):
-        self.articles_changed |= bool(result.new or result.updated)
+        # a move rewrites the similarity tables' addresses, and drops those of articles merged
+        self.articles_changed |= bool(result.new or result.updated or result.moved)
         for name in ("new", "updated", "unchanged"):
             self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
         for batch, reason in result.failed:

@@ -3,14 +3,15 @@
 A default (incremental) crawl stops paging a section at the first listing page that holds only
 stored articles or pages that failed for good last time (unless the previous run was
 interrupted), skips those failed pages, and fetches an article it already holds only when it may have
-changed: published within the last REFETCH_DAYS days, or listed in the sitemap with a lastmod
-newer than when it was last seen. `full=1` revalidates every stored article. Every re-fetch is
+changed: published (or, on weekly pages, covering a week that ended) within the last
+REFETCH_DAYS days, or listed in the sitemap with a lastmod newer than when it was last seen. `full=1` revalidates every stored article. Every re-fetch is
 a conditional request, so an unchanged page costs a 304 and no body.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
 
 from warehouse.loader import KnownArticle
 
@@ -24,6 +25,18 @@ class RecrawlPolicy:
         # After an interrupted run the older listing pages may hold articles never fetched.
         self.walk_all_listings = full or walk_all_listings
         self.recent_since = (now or datetime.now(timezone.utc)) - timedelta(days=refetch_days)
+
+    def match_on(self, rewrite: Callable[[str], str | None]) -> None:
+        """Key the stored URLs by their address on the site's current host (``rewrite`` moves
+        a URL there, or gives None off the site), so that after the site moved its stored
+        articles are still recognised. Of two rows with one address, the last seen wins."""
+        known: dict[str, KnownArticle] = {}
+        for url, article in self.known.items():
+            key = rewrite(url) or url
+            if key not in known or known[key].last_seen_at < article.last_seen_at:
+                known[key] = article
+        self.known = known
+        self.failed = {rewrite(url) or url for url in self.failed}
 
     def is_known(self, url: str) -> bool:
         return url in self.known
@@ -45,6 +58,9 @@ class RecrawlPolicy:
         if article is None:
             return True
         if article.published_at is not None and article.published_at >= self.recent_since:
+            return True
+        period_end: date | None = getattr(article, "period_end", None)  # weekly pages show no time
+        if period_end is not None and period_end >= self.recent_since.date():
             return True
         return lastmod is not None and lastmod > article.last_seen_at
 

@@ -9,18 +9,52 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = "belarus-focus-warehouse/0.1 (+analysts' archive; contact via project README)"
-ROBOTSTXT_OBEY = True
 
-# One site, fetched gently; AutoThrottle backs off when the site slows down.
+# -- Manners (CONTRACT.md): polite against a remote host ----------------------------------------
+# robots.txt obeyed, its Crawl-delay too (crawler.middlewares.MannersMiddleware); at most 2
+# requests in flight per host and at least DOWNLOAD_DELAY seconds between two (no jitter: a
+# random ±50% would go below it); AutoThrottle slows down further when the site slows down.
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_OBEY_CRAWL_DELAY = True
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
-DOWNLOAD_DELAY = 0
-AUTOTHROTTLE_ENABLED = False
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 
-# Transient failures (5xx, timeouts) are retried by Scrapy's RetryMiddleware.
+# Transient failures (5xx, timeouts) are retried by Scrapy's RetryMiddleware. A 429 or 503 also
+# holds the host for its Retry-After (at most RETRY_AFTER_MAX seconds; without one, for the
+# host's doubled delay) before the retry (MannersMiddleware).
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+BACKOFF_HTTP_CODES = [429, 503]
+RETRY_AFTER_MAX = 120
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.MannersMiddleware": 560,  # sees a 429/503 before RetryMiddleware (550) retries it
+}
+
+# A loopback base URL (127.0.0.0/8, ::1, localhost: a local copy of the site) is crawled at
+# full speed: our crawl command (crawler/commands/crawl.py) applies these at 'spider' priority,
+# so `-s` still overrides each. LOOPBACK_IS_REMOTE=1 keeps the remote manners on loopback.
+LOOPBACK_SETTINGS = {
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "ROBOTSTXT_OBEY_CRAWL_DELAY": False,
+}
+LOOPBACK_IS_REMOTE = False
+
+# -- The site's hosts (crawler/hosts.py) ----------------------------------------------------------
+# belarusinfocus.pro, belarusinfocus.info and their www. forms are the site, and so is the base
+# URL's host; SITE_HOSTS adds others: a list, or with -s one comma-separated string, of host or
+# host:port (e.g. "127.0.0.1:8017,127.0.0.2:8018"). A redirect between them is followed; what
+# the home page ends up on is the current host, where every URL is requested and stored.
+SITE_HOSTS = []
 
 # No article page is anywhere near 10 MB; a bigger answer is a fault, refused and recorded.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
@@ -54,11 +88,13 @@ EXTENSIONS = {
 # deviations, at most 0.22) stays under the 0.25 drop. A first run has no baseline and is never
 # flagged. Flagged runs never become a baseline, so a broken field fails every crawl until it is
 # fixed; if the site really stopped showing a field, leave it out of COVERAGE_FIELDS.
+# COVERAGE_FIELDS unset (empty): every field warehouse/coverage.py judges (the extracted fields,
+# the date as one field published_on, not the authors); every extracted field is recorded.
 COVERAGE_MIN_ITEMS = 20
 COVERAGE_BASELINE_RUNS = 5
 COVERAGE_DROP_RATIO = 0.5
 COVERAGE_DROP_ABSOLUTE = 0.25
-COVERAGE_FIELDS = ["title", "published_at", "category_status", "photo_credit", "body", "similar_links"]
+COVERAGE_FIELDS: list[str] = []
 
 # Warehouse file; None → WAREHOUSE_PATH environment variable → data/warehouse.duckdb.
 WAREHOUSE_PATH = None

@@ -66,10 +66,12 @@ def test_there_are_the_checks_the_issue_asks_for():
     assert CHECKS == [
         "accepted_values_articles_category_status",
         "article_versions_no_gaps",
+        "not_null_articles_authors",
         "not_null_articles_body",
         "not_null_articles_title",
         "relationships_similar_links_src_url",
         "unique_articles_url",
+        "valid_articles_period",
     ]
 
 
@@ -85,6 +87,35 @@ def test_each_check_is_one_select_with_a_header(name):
 def test_check_passes_on_clean_rows(con, name):
     add_clean_rows(con)
     assert run_check(con, name) == []
+
+
+def test_not_null_articles_authors_finds_null_lists_and_blank_names(con):
+    add_clean_rows(con)
+    add_article(con, "https://x/politics/c")
+    add_article(con, "https://x/politics/d")
+    add_article(con, "https://x/politics/e")
+    con.execute("update articles set authors = null where url = 'https://x/politics/c'")
+    con.execute("update articles set authors = ['Anna', ' '] where url = 'https://x/politics/d'")
+    con.execute("update articles set authors = ['Anna', 'Vadim'] where url = 'https://x/politics/e'")
+    assert run_check(con, "not_null_articles_authors") == [
+        ("https://x/politics/c", None), ("https://x/politics/d", ["Anna", " "])]
+
+
+def test_valid_articles_period_finds_half_reversed_and_overlong_weeks(con):
+    from datetime import date
+
+    add_clean_rows(con)
+    weeks = {"ok": ("2020-12-28", "2021-01-03"), "half": (None, "2021-01-03"), "reversed": ("2021-01-03", "2020-12-28"),
+             "year-misread": ("2020-12-28", "2022-01-03")}
+    for name, (start, end) in weeks.items():
+        add_article(con, f"https://x/politics/{name}")
+        con.execute("update articles set period_start = $s, period_end = $e where url = $u",
+                    {"s": start, "e": end, "u": f"https://x/politics/{name}"})
+    assert run_check(con, "valid_articles_period") == [
+        ("https://x/politics/half", None, date(2021, 1, 3)),
+        ("https://x/politics/reversed", date(2021, 1, 3), date(2020, 12, 28)),
+        ("https://x/politics/year-misread", date(2020, 12, 28), date(2022, 1, 3)),
+    ]
 
 
 def test_unique_articles_url_finds_duplicates(con):

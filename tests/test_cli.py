@@ -263,6 +263,31 @@ def test_status_table_and_json(capsys, loaded_db):
     assert by_category == {("en", "economy"): 1, ("en", "society"): 1}
 
 
+def test_status_counts_status_words_not_understood_and_the_date_as_one_field(capsys, db_path, spool_batch):
+    from datetime import date
+
+    spool_batch([
+        article(),
+        article(url="https://belarusinfocus.pro/politics/w1", published_at=None, period_start=date(2016, 8, 22),
+                period_end=date(2016, 8, 28), authors=["Anna"], category_status=None,
+                category_status_text="The situation is unclear", content_hash="w1"),
+        article(url="https://belarusinfocus.pro/politics/w2", published_at=None, period_start=date(2016, 8, 29),
+                period_end=date(2016, 9, 4), category_status=None, category_status_text="The situation is unclear",
+                content_hash="w2"),
+    ])
+    assert main(["load", "--db", str(db_path), "--spool", str(spool_batch.directory)]) == EXIT_OK
+    capsys.readouterr()
+    code, out, _ = run(capsys, "status", "--db", str(db_path), "--format", "json")
+    assert code == EXIT_OK
+    document = json.loads(out)
+    assert [(r["language"], r["category_status_text"], r["articles"]) for r in document["Status words not understood"]] == [
+        ("en", "The situation is unclear", 2)]
+    [coverage] = document["Field coverage (% of articles with the field)"]
+    assert (coverage["published_at"], coverage["published_on"], coverage["authors"]) == (33.3, 100.0, 33.3)
+    code, out, _ = run(capsys, "status", "--db", str(db_path))
+    assert "2 article(s) show a status in words not understood" in out
+
+
 def test_status_reports_failing_checks(capsys, db_path, tmp_path, monkeypatch):
     import warehouse.status as status_mod
 

@@ -22,6 +22,10 @@ from warehouse.loader import ARTICLE_COLUMNS, ARTICLE_FIELDS_NOT_STORED, JSON_CO
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "CONTRACT.md"
 
+# Commands the CONTRACT names that belong to the WARC archive, a later issue: each must be
+# absent until it is built (then it leaves this list), never a stub.
+PENDING_COMMANDS = {"reparse", "import-warc"}
+
 # Columns we add beyond the CONTRACT, each on purpose.
 OUR_EXTRA_COLUMNS = {
     "crawl_runs": {"items_undated"},  # articles stored without a date: a silent-date-loss alarm
@@ -58,11 +62,17 @@ def _columns(text: str) -> dict[str, list[str]]:
 
 
 def parse_contract(text: str) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
-    """(tables, views, warehouse subcommands) as the CONTRACT names them."""
+    """(tables, views, warehouse subcommands) as the CONTRACT names them. A view described as
+    "`table` plus `col`" has the table's columns and the ones named after."""
     warehouse = text.split("## Warehouse (DuckDB)", 1)[1]
     tables = _columns(warehouse.split("\nTables:", 1)[1])
     views = _columns(warehouse.split("\nViews", 1)[1])
-    commands = re.findall(r"^\| `warehouse (\w+)", text, re.M)
+    for bullet in _bullet_list(warehouse.split("\nViews", 1)[1]):
+        match = re.match(r"- `(\w+)`: `(\w+)` plus ", bullet)
+        if match and match[2] in tables:
+            base = tables[match[2]]
+            views[match[1]] = base + [c for c in views[match[1]][1:] if c not in base]
+    commands = re.findall(r"^\| `warehouse ([\w-]+)", text, re.M)
     return tables, views, commands
 
 
@@ -84,7 +94,10 @@ def columns_of(db: Path, name: str) -> list[str]:
 
 def test_the_parser_reads_the_contract(contract):
     tables, views, commands = contract
-    assert set(tables) == {"articles", "article_versions", "similar_links", "crawl_runs", "crawl_errors"}
+    assert set(tables) == {"articles", "article_versions", "similar_links", "captures", "crawl_runs", "crawl_errors"}
+    assert tables["captures"] == ["url", "fetched_at", "status", "warc_file", "warc_offset", "warc_length",
+                                  "payload_digest", "run_id"]
+    assert views["stg_articles"] == tables["articles"] + ["published_on"]
     assert tables["similar_links"] == ["src_url", "dst_url", "dst_title", "position"]
     assert views["similarity_content"] == ["url_a", "url_b", "score", "rank"]
     assert "query" in commands and "export" in commands
@@ -119,7 +132,10 @@ def test_cli_has_every_contract_command(contract):
     _, _, commands = contract
     parser = build_parser()
     choices = next(a for a in parser._actions if a.dest == "command").choices
-    assert set(commands) <= set(choices)
+    assert PENDING_COMMANDS <= set(commands), "a pending command left the CONTRACT: drop it from PENDING_COMMANDS"
+    assert set(commands) - PENDING_COMMANDS <= set(choices)
+    built = PENDING_COMMANDS & set(choices)
+    assert not built, f"{sorted(built)} exist now: drop them from PENDING_COMMANDS"
 
 
 def test_loader_columns_are_the_item_fields():
@@ -138,7 +154,7 @@ def test_loader_article_columns_exist_in_the_tables(db_path):
 
 
 def test_the_warehouse_package_never_imports_scrapy():
-    modules = ["warehouse", "warehouse.cli", "warehouse.loader", "warehouse.spool", "warehouse.migrate",
+    modules = ["warehouse", "warehouse.cli", "warehouse.loader", "warehouse.spool", "warehouse.migrate", "warehouse.coverage",
                "warehouse.export", "warehouse.status", "warehouse.output", "warehouse.db", "warehouse.config"]
     code = (f"import sys\nfor m in {modules!r}: __import__(m)\n"
             "bad = sorted(m for m in sys.modules if m == 'scrapy' or m.startswith('scrapy.'))\n"

@@ -16,9 +16,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from scrapy.utils.test import get_crawler
+
 from crawler import exitcodes
-from crawler.extraction.article import FIELDS
+from crawler.extensions import CoverageGuard
+from crawler.items import ArticleItem
 from warehouse.cli import main as warehouse_main
+from warehouse.coverage import UNKNOWN_STATUS_RULE, judged_fields, recorded_fields
 from warehouse.db import WarehouseError
 from warehouse.demo_site import DemoServer, build_site
 
@@ -28,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The defaults of crawler/settings.py, spelled out so that these tests say what they rely on.
 THRESHOLDS = {"min_items": 20, "baseline_runs": 5, "drop_ratio": 0.5, "drop_absolute": 0.25}
 SITE_URL = "https://belarusinfocus.info"
+FIELDS = recorded_fields()
 
 
 def query(db: Path, sql: str, params=None) -> list[tuple]:
@@ -166,6 +171,68 @@ def test_recording_a_run_twice_is_refused_and_changes_nothing(runs, warehouse, d
     assert query(db_path, "select count(*) from crawl_coverage") == [(len(FIELDS),)]
 
 
+# --- CoverageGuard: what counts as having a field ---------------------------------------------
+
+def scraped(guard: CoverageGuard, **fields) -> None:
+    base = dict(url="https://belarusinfocus.pro/politics/a", site="https://belarusinfocus.pro", language="en",
+                category="politics", title="T", body="B", rules={"title": "label", "body": "structure"})
+    guard.item_scraped(ArticleItem(**{**base, **fields}))
+
+
+def test_the_date_is_one_field_whichever_rendering_shows_it():
+    from datetime import date, datetime
+
+    guard = CoverageGuard(get_crawler(settings_dict={}))
+    scraped(guard, published_at=datetime(2017, 9, 18, 10, 50), rules={"published_at": "label"})
+    scraped(guard, period_start=date(2016, 8, 22), period_end=date(2016, 8, 28), authors=["Anna"],
+            rules={"period_end": "period"})
+    scraped(guard)  # neither
+    rows = {r["field"]: r for r in guard.rows()}
+    assert [r["field"] for r in guard.rows()] == list(FIELDS)
+    assert {name: rows[name]["present"] for name in ("published_at", "period_end", "published_on", "authors")} == {
+        "published_at": 1, "period_end": 1, "published_on": 2, "authors": 1}
+    assert rows["published_on"]["rules"] == {"date:label": 1, "week:period": 1, "none": 1}
+    # judged: the date as one field; neither its parts nor the authors (none named is legitimate)
+    assert "published_on" in guard.checked
+    assert not {"published_at", "period_start", "period_end", "authors"} & set(guard.checked)
+    assert guard.checked == list(judged_fields())
+
+
+def test_status_words_not_understood_show_as_their_own_rule():
+    guard = CoverageGuard(get_crawler(settings_dict={}))
+    scraped(guard, category_status="negative", category_status_text="The situation got worse",
+            rules={"category_status": "sentence"})
+    scraped(guard, category_status=None, category_status_text="The situation is unclear",
+            rules={"category_status": "sentence"})
+    scraped(guard, rules={"category_status": "none"})
+    rows = {r["field"]: r for r in guard.rows()}
+    assert rows["category_status"]["present"] == 1 and rows["category_status_text"]["present"] == 2
+    assert rows["category_status"]["rules"] == {"sentence": 1, UNKNOWN_STATUS_RULE: 1, "none": 1}
+
+
+def test_coverage_fields_naming_an_unknown_field_is_a_usage_error():
+    from scrapy.exceptions import UsageError
+
+    with pytest.raises(UsageError, match="published_date"):
+        CoverageGuard(get_crawler(settings_dict={"COVERAGE_FIELDS": ["title", "published_date"]}))
+
+
+def test_a_site_switching_to_the_weekly_rendering_is_not_a_date_collapse(runs, warehouse, db_path):
+    def run(published_at: int, weeks: int):
+        runs.count += 1
+        run_id = f"run{runs.count}"
+        warehouse.start_run(run_id, "belarusinfocus", T0 + timedelta(hours=runs.count))
+        present = {"published_at": published_at, "period_end": weeks, "published_on": published_at + weeks}
+        rows = [{"field": name, "items": 50, "present": present.get(name, 50), "rules": {}} for name in FIELDS]
+        drops = warehouse.record_coverage(run_id, rows, site_url=SITE_URL, checked=judged_fields(), **THRESHOLDS)
+        warehouse.finish_run(run_id)
+        return [d.field for d in drops]
+
+    assert run(50, 0) == [] and run(50, 0) == []
+    assert run(0, 50) == [], "published_at fell to 0% but the week took its place"
+    assert run(0, 0) == ["published_on"], "no date at all is a collapse"
+
+
 # --- real crawls of the offline site ----------------------------------------------------------
 
 def crawl(base_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -216,7 +283,7 @@ def test_the_good_themes_never_trigger_it(drift, site):
         got = shares(db, run_id)
         assert set(got) == set(FIELDS)
         assert got["title"] == got["body"] == got["category_status"] == got["photo_credit"] == 1.0
-        assert 0.9 < got["published_at"] < 1.0, "the undated article counts as missing a date"
+        assert 0.9 < got["published_on"] < 1.0, "the undated article counts as missing a date"
     assert query(db, "select baseline_runs, bool_or(flagged) from crawl_coverage where run_id = ? group by all",
                  [modern]) == [(1, False)]
 

@@ -59,14 +59,20 @@ def page(server: DemoServer, target: str) -> Selector:
 def test_ground_truth_counts_and_fields(site):
     english = [a for a in site.articles if a.language == "en"]
     russian = [a for a in site.articles if a.language == "ru"]
+    belarusian = [a for a in site.articles if a.language == "be"]
     assert len(english) == 160
     assert len(russian) == round(0.3 * 160)
+    assert len(belarusian) == round(0.1 * 160)
+    assert [a.language for a in site.articles] == ["en"] * 160 + ["ru"] * len(russian) + ["be"] * len(belarusian)
     assert len(site.expected_articles()) == len(site.articles) - 1
     assert {a.category for a in english} == set(site.categories)
     assert len({a.path for a in site.articles}) == len(site.articles)
     for article in site.articles:
         assert article.category_status in {"positive", "negative", "neutral"}
-        assert article.path.startswith("/ru/" if article.language == "ru" else f"/{article.category}/")
+        prefix = "" if article.language == "en" else f"/{article.language}"
+        assert article.path.startswith(f"{prefix}/{article.category}/")
+        if article.language != "en":
+            assert site.article(article.translation).path == article.path.removeprefix(prefix)
         when = article.published_at
         if when is not None:
             assert when.tzinfo is MINSK and when.second == 0
@@ -78,13 +84,15 @@ def test_ground_truth_counts_and_fields(site):
 
 
 def test_generated_text_is_sized_and_russian_where_it_should_be(site):
-    for article in site.articles[:40] + site.articles[-20:]:
+    for article in site.articles[:40] + site.articles[-40:]:
         if article.kind != "ordinary":
             continue
         assert 3 <= len(article.paragraphs) <= 8
         assert 300 <= len(article.body.split()) <= 750
         cyrillic = re.search("[а-я]", article.body) is not None
-        assert cyrillic == (article.language == "ru"), article.path
+        assert cyrillic == (article.language != "en"), article.path
+        if article.language == "be":  # Belarusian letters, not Russian ones
+            assert re.search("[іў]", article.body) and not re.search("[иъщ]", article.body), article.path
 
 
 def test_month_boundary_article_is_at_half_past_midnight_on_the_first(site):
@@ -133,8 +141,8 @@ def test_same_seed_gives_same_bytes_and_another_seed_differs():
     first, again, other = build_site(seed=7, articles=40), build_site(seed=7, articles=40), build_site(seed=8, articles=40)
     targets = ["/", "/ru", "/economy", "/sitemap.xml", "/rss.xml", first.seed_path, first.articles[3].path]
     for target in targets:
-        for theme in ("classic", "modern"):
-            assert respond(first, theme, target, origin).body == respond(again, theme, target, origin).body
+        for theme in ("classic", "modern", "weekly"):
+            assert respond(first, theme, target, origin) == respond(again, theme, target, origin)
     assert respond(first, "classic", "/", origin).body != respond(other, "classic", "/", origin).body
 
 
@@ -214,7 +222,7 @@ def test_rss_has_the_latest_twenty_english_articles(site, server):
 
 def test_listing_pagination_reaches_every_article_once(site, server):
     seen = Counter()
-    for prefix in ("", "/ru"):
+    for prefix in ("", "/ru", "/be"):
         for category in site.categories:
             target, pages = f"{prefix}/{category}", 0
             while target:
@@ -224,7 +232,7 @@ def test_listing_pagination_reaches_every_article_once(site, server):
                 seen.update(hrefs)
                 target = selector.css('a[rel="next"]::attr(href)').get()
                 pages += 1
-            assert pages == site.page_count(prefix and "ru" or "en", category)
+            assert pages == site.page_count(prefix.strip("/") or "en", category)
     assert seen == Counter([a.path for a in site.articles] + [site.faults.missing_listing[1]])
 
 

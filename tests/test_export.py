@@ -358,3 +358,48 @@ def test_the_api_rejects_an_unknown_format(db_path, tmp_path):
     with pytest.raises(WarehouseUsageError, match="unknown export format 'xlsx'"):
         export(db_path, "articles", "xlsx", tmp_path / "x.xlsx")
     assert list(tmp_path.iterdir()) == [db_path]
+
+
+# -- the weekly rendering's columns ------------------------------------------------------------
+
+def weekly_and_dated_warehouse(warehouse, spool_batch):
+    from datetime import date
+
+    from tests.conftest import article
+
+    warehouse.load_batch(spool_batch([
+        article("https://belarusinfocus.pro/politics/weekly", published_at=None, period_start=date(2020, 12, 28),
+                period_end=date(2021, 1, 3), authors=["Anna Maria", 'Vadim "V." Smok'], category_status=None,
+                category_status_text="The situation is unclear"),
+        article("https://belarusinfocus.pro/politics/dated", category_status_text="negative"),
+    ]))
+    return warehouse.path
+
+
+def test_csv_gives_the_authors_as_json_text_and_the_week_as_dates(capsys, warehouse, spool_batch, tmp_path):
+    db = weekly_and_dated_warehouse(warehouse, spool_batch)
+    out = tmp_path / "articles.csv"
+    assert run(capsys, "export", "articles", "--format", "csv", "--out", out, "--db", db)[0] == EXIT_OK
+    with out.open(newline="", encoding="utf-8") as fh:
+        got = {row["url"].rsplit("/", 1)[1]: row for row in csv.DictReader(fh)}
+    assert json.loads(got["weekly"]["authors"]) == ["Anna Maria", 'Vadim "V." Smok']
+    assert got["dated"]["authors"] == "[]"
+    assert (got["weekly"]["period_start"], got["weekly"]["period_end"]) == ("2020-12-28", "2021-01-03")
+    assert got["weekly"]["published_at"] == "" and got["dated"]["period_end"] == ""
+    assert got["weekly"]["category_status_text"] == "The situation is unclear"
+
+
+def test_jsonl_and_parquet_keep_the_authors_a_list(capsys, warehouse, spool_batch, tmp_path):
+    from datetime import date
+
+    db = weekly_and_dated_warehouse(warehouse, spool_batch)
+    jsonl, parquet = tmp_path / "stg.jsonl", tmp_path / "stg.parquet"
+    assert run(capsys, "export", "stg_articles", "--format", "jsonl", "--out", jsonl, "--db", db)[0] == EXIT_OK
+    assert run(capsys, "export", "stg_articles", "--format", "parquet", "--out", parquet, "--db", db)[0] == EXIT_OK
+    lines = {r["url"].rsplit("/", 1)[1]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
+    assert lines["weekly"]["authors"] == ["Anna Maria", 'Vadim "V." Smok'] and lines["dated"]["authors"] == []
+    assert (lines["weekly"]["period_end"], lines["weekly"]["published_on"]) == ("2021-01-03", "2021-01-03")
+    with duckdb.connect() as con:
+        assert con.execute("select authors, period_start, published_on from read_parquet($p) order by url",
+                           {"p": str(parquet)}).fetchall() == [
+            ([], None, date(2017, 9, 18)), (["Anna Maria", 'Vadim "V." Smok'], date(2020, 12, 28), date(2021, 1, 3))]

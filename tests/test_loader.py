@@ -7,7 +7,7 @@ import logging
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 import pytest
@@ -198,7 +198,7 @@ def test_an_unchanged_batch_is_read_without_its_content_and_keeps_it(warehouse, 
 
     assert keys_only == [True] and (again.unchanged, again.updated) == (1, 0)
     assert rows(warehouse.path, "select title, body, photo_credit, published_at from articles") == stored
-    assert rows(warehouse.path, "select version, etag, last_seen_at from articles") == [(1, '"v2"', LATER)]
+    assert rows(warehouse.path, "select version, etag, last_seen_at, authors from articles") == [(1, '"v2"', LATER, [])]
     assert rows(warehouse.path, "select count(*) from similar_links") == [(1,)]
 
     changed = recrawl.load_batch(spool_batch([article(content_hash="hash-2", body="New body.")], run_id="r3",
@@ -208,6 +208,49 @@ def test_an_unchanged_batch_is_read_without_its_content_and_keeps_it(warehouse, 
     assert changed.updated == 1
     assert rows(warehouse.path, "select version, body from articles") == [(2, "New body.")]
     assert rows(warehouse.path, "select title, body, photo_credit, published_at from article_versions where version = 1") == stored
+
+
+WEEKLY = {"published_at": None, "period_start": date(2020, 12, 28), "period_end": date(2021, 1, 3),
+          "authors": ["Anna Maria", "Vadim"], "category_status": None,
+          "category_status_text": "The situation is unclear"}
+WEEKLY_COLUMNS = "published_at, period_start, period_end, authors, category_status, category_status_text"
+
+
+def test_the_weekly_renderings_fields_reach_articles_and_versions(warehouse, spool_batch):
+    warehouse.load_batch(spool_batch([article(**WEEKLY)]))
+    expected = [tuple(WEEKLY[name] for name in WEEKLY_COLUMNS.split(", "))]
+    assert rows(warehouse.path, f"select {WEEKLY_COLUMNS} from articles") == expected
+    assert rows(warehouse.path, f"select {WEEKLY_COLUMNS} from article_versions") == expected
+
+    changed = {**WEEKLY, "authors": ["Vadim"], "category_status": "negative", "category_status_text": "Worse"}
+    warehouse.load_batch(spool_batch([article(**changed, content_hash="hash-2")], run_id="r2", fetched_at=LATER))
+    assert rows(warehouse.path, "select version, authors, category_status, category_status_text from articles") == [
+        (2, ["Vadim"], "negative", "Worse")]
+    assert rows(warehouse.path, "select version, authors from article_versions order by version") == [
+        (1, ["Anna Maria", "Vadim"]), (2, ["Vadim"])]
+
+
+def test_a_record_spooled_before_the_weekly_fields_existed_has_no_authors_not_null(warehouse, tmp_path):
+    # a batch an older crawler left in the spool: its records lack the new fields altogether
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    record = {key: value for key, value in article().items() if key not in ("rules",)}
+    record = {"record": "article", **record, "published_at": record["published_at"].isoformat(),
+              "fetched_at": T0.isoformat()}
+    batch = spool / "20240301T120000Z-old-000001.jsonl"
+    batch.write_text(json.dumps(record) + "\n")
+    assert warehouse.load_batch(batch).new == 1
+    assert rows(warehouse.path, "select authors, period_end, category_status_text from articles") == [([], None, None)]
+    assert rows(warehouse.path, "select authors from article_versions") == [([],)]
+
+
+def test_an_unchanged_weekly_batch_keeps_its_fields_on_the_keys_first_path(warehouse, spool_batch):
+    warehouse.load_batch(spool_batch([article(**WEEKLY)], run_id="r1"))
+    before = rows(warehouse.path, f"select {WEEKLY_COLUMNS} from articles")
+    again = Warehouse(warehouse.path, clock=warehouse.clock).load_batch(
+        spool_batch([article(**WEEKLY)], run_id="r2", fetched_at=LATER))
+    assert again.unchanged == 1
+    assert rows(warehouse.path, f"select {WEEKLY_COLUMNS} from articles") == before
 
 
 def test_a_refresh_over_the_memory_limit_runs_again_without_it(warehouse, spool_batch, caplog):
@@ -415,9 +458,11 @@ def test_close_stale_runs_marks_open_runs_except_the_kept_ones(warehouse):
 
 
 def test_known_articles(warehouse, spool_batch):
-    warehouse.load_batch(spool_batch([article()]))
+    weekly = "https://belarusinfocus.info/society/weekly"
+    warehouse.load_batch(spool_batch([article(), article(weekly, **WEEKLY)]))
     assert warehouse.known_articles() == {
-        URL: (datetime(2017, 9, 18, 10, 50, tzinfo=MINSK), T0, None, None, None)
+        URL: (datetime(2017, 9, 18, 10, 50, tzinfo=MINSK), T0, None, None, None, None),
+        weekly: (None, T0, None, None, None, date(2021, 1, 3)),
     }
 
 
@@ -437,3 +482,31 @@ def test_missing_or_uninitialised_warehouse_is_a_clear_error(tmp_path, spool_bat
     with pytest.raises(WarehouseNotInitialised, match="warehouse init"):
         Warehouse(empty).load_batch(batch)
     assert batch.exists()
+
+
+def test_staging_batches_of_an_older_crawler_load_beside_new_ones(warehouse, tmp_path):
+    from warehouse import staging
+
+    def staged(seq: int, record: dict, older: bool):
+        spool = tmp_path / f"spool{seq}"
+        with Spool(spool, f"run7.w{seq}") as writer:
+            writer.append_article(record, fetched_at=T0)
+            batch = writer.seal()
+        path = staging.publish(batch, tmp_path / "staging")
+        if older:  # as a worker before the weekly rendering's fields wrote it
+            with duckdb.connect() as con:
+                con.execute("copy (select * exclude (period_start, period_end, authors, category_status_text, "
+                            "from_sites, to_site) from read_parquet($p)) to $p (format parquet)", {"p": str(path)})
+        return path
+
+    old = staged(1, article("https://belarusinfocus.info/society/old"), older=True)
+    new = staged(2, article("https://belarusinfocus.info/society/new", **WEEKLY), older=False)
+    alone = staged(3, article("https://belarusinfocus.info/society/alone"), older=True)
+
+    assert warehouse.load_batches([old, new], source="parquet", run_id="run7").new == 2
+    assert warehouse.load_batches([alone], source="parquet", run_id="run7").new == 1
+    assert rows(warehouse.path, "select url, authors, period_end from articles order by url") == [
+        ("https://belarusinfocus.info/society/alone", [], None),
+        ("https://belarusinfocus.info/society/new", ["Anna Maria", "Vadim"], date(2021, 1, 3)),
+        ("https://belarusinfocus.info/society/old", [], None),
+    ]

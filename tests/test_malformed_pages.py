@@ -29,7 +29,7 @@ import re
 import types
 import typing
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -43,21 +43,27 @@ from w3lib.encoding import http_content_type_encoding
 from crawler.extraction import ArticlePage, canonicalize_url
 from crawler.extraction import labels
 from crawler.extraction.dates import find_date, parse_site_datetime
+from crawler.extraction.periods import parse_period
 from crawler.extraction.document import decode_html, parse_html
 from crawler.extraction.icons import read_icon
 from crawler.extraction.labels import status_word
-from crawler.items import ArticleItem
+from crawler.items import ArticleItem, article_fields
 from crawler.pipelines import InvalidItem, ValidatePipeline
 from tests.test_extraction_pages import _drop  # one way to remove an element, kept there
 
 ARTICLES = Path(__file__).parent / "fixtures" / "pages" / "article"
-FIELDS = ("title", "published_at", "category_status", "photo_credit", "body", "similar_links")
+FIELDS = article_fields("extracted")
 RULE_NAMES = {"label", "structure", "css", "meta", "title-tag", "largest-block", "none"}
 # Which landmarks (source groups) each field's extraction leans on.
 FIELD_SOURCES = {
     "title": {"title"},
     "category_status": {"status"},
+    "category_status_text": {"status"},
     "published_at": {"date", "title"},
+    # the weekly rendering's author line and week sit just above the title
+    "period_start": {"period", "title"},
+    "period_end": {"period", "title"},
+    "authors": {"authors", "title"},
     "photo_credit": {"credit", "title"},
     "body": {"body", "title", "status", "date", "credit", "similar_heading"},
     "similar_links": {"similar_heading", "similar_links"},
@@ -195,15 +201,23 @@ class Page:
     @cached_property
     def pieces(self) -> dict[str, list[str]]:
         expected = self.expected
+        # the weekly rendering shows its status as a sentence, the dated one as an icon
+        sentence = [expected["category_status_text"]] if self.weekly and expected["category_status_text"] else []
         return {
             "title": [expected["title"]],
-            "status": list(labels.CATEGORY_STATUS),
+            "status": list(labels.CATEGORY_STATUS) + sentence,
             "date": [],  # found by value, below
+            "period": [],  # found by value, below
+            "authors": list(expected["authors"]),
             "credit": [expected["photo_credit"]] if expected["photo_credit"] else [],
             "body": self.paragraphs,
-            "similar_heading": list(labels.SIMILAR_ARTICLES),
+            "similar_heading": list(labels.SIMILAR_ARTICLES + labels.WEEKLY_READ_MORE),
             "similar_links": [link["title"] for link in expected["similar_links"] if link["title"]],
         }
+
+    @property
+    def weekly(self) -> bool:
+        return self.expected["period_end"] is not None
 
     @cached_property
     def elements(self) -> list:
@@ -229,6 +243,7 @@ class Page:
             sources[group] = found
         expected_date = self.expected["published_at"]
         expected_date = datetime.fromisoformat(expected_date) if expected_date else None
+        expected_week = (self.expected["period_start"], self.expected["period_end"]) if self.weekly else None
         for i, el in enumerate(elements):
             own = " ".join(_text(el).split())
             if expected_date and len(own) <= 100:
@@ -236,6 +251,10 @@ class Page:
                 in_attr = any(parse_site_datetime(v) == expected_date for v in _date_attributes(el))
                 if (hit and hit[2] == expected_date) or in_attr:
                     sources["date"].add(i)
+            if expected_week and len(own) <= 150:
+                week = parse_period(own)
+                if week and tuple(d.isoformat() for d in week) == expected_week:
+                    sources["period"].add(i)
             if read_icon(el)[0] == self.expected["category_status"]:
                 sources["status"].add(i)
             href = el.get("href") if el.tag == "a" else None
@@ -372,7 +391,7 @@ def type_problems(item) -> list[str]:
         if not _conforms(getattr(item, name), hint)
     ]
     if isinstance(item, ArticleItem) and not problems:
-        for name in ("title", "category_status", "photo_credit", "body"):
+        for name in ("title", "category_status", "category_status_text", "photo_credit", "body"):
             if getattr(item, name) is not None and not getattr(item, name).strip():
                 problems.append(f"{name}: {getattr(item, name)!r} is blank rather than None")
         if item.published_at is not None and item.published_at.utcoffset() is None:
@@ -380,7 +399,7 @@ def type_problems(item) -> list[str]:
         positions = [link.position for link in item.similar_links]
         if positions != list(range(1, len(positions) + 1)):
             problems.append(f"similar_links positions {positions}")
-        if set(item.rules) != set(FIELDS) or not set(item.rules.values()) <= RULE_NAMES:
+        if set(item.rules) != set(article_fields("extracted")) or not set(item.rules.values()) <= RULE_NAMES:
             problems.append(f"rules {item.rules}")
     return problems
 
@@ -389,8 +408,8 @@ def type_problems(item) -> list[str]:
 
 
 def as_json(field: str, value):
-    if field == "published_at":
-        return value.isoformat() if value is not None else None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
     if field == "similar_links":
         return [dataclasses.asdict(link) for link in value]
     return value
@@ -407,7 +426,7 @@ def assert_fields_kept(page: Page, item: ArticleItem, fields, what: str, status_
     wrong = []
     for field in fields:
         got, expected = getattr(item, field), page.expected[field]
-        if field == "category_status" and status_may_vanish and got is None:
+        if field in ("category_status", "category_status_text") and status_may_vanish and item.category_status is None:
             continue
         if not same(field, got, expected):
             wrong.append(
@@ -461,6 +480,8 @@ def test_the_oracle_accepts_the_saved_page(page):
     assert_nothing_made_up(page, item, "as saved")
     wanted = {"title", "status", "body", "similar_heading"}
     wanted |= {"date"} if page.expected["published_at"] else set()
+    wanted |= {"period"} if page.weekly else set()
+    wanted |= {"authors"} if page.expected["authors"] else set()
     wanted |= {"credit"} if page.expected["photo_credit"] else set()
     wanted |= {"similar_links"} if page.expected["similar_links"] else set()
     missing = sorted(g for g in wanted if not page.sources[g])
@@ -689,7 +710,7 @@ def _moved_teasers_before_body(page: Page) -> str:
 @pytest.mark.parametrize("name", ["nodate_classic", "nodate_modern"])
 def test_undated_article_does_not_take_a_teasers_date(name):
     """An undated article with the teaser box between its title and body: the region steps
-    over the box (article.py ``region``), so every rule, the CSS fallbacks too, must skip the
+    over the box (the region landmark, landmarks.py), so every rule, the CSS fallbacks too, must skip the
     teasers' dates (<span class="date-display-single">, <time class="card__date">)."""
     page = PAGES[name]
     item = extract(page, _moved_teasers_before_body(page), what="teasers before the body")

@@ -149,3 +149,99 @@ def test_every_project_view_is_created(db_path):
 def test_migration_names_follow_the_pattern():
     for path in (SQL_DIR / "schema").glob("*.sql"):
         assert re.match(r"^\d{4}_[a-z0-9_]+\.sql$", path.name), path.name
+
+
+# -- upgrading a warehouse made before the weekly rendering's columns ----------------------------
+
+SITE = "https://belarusinfocus.info"
+
+
+def warehouse_of_migration_0006(tmp_path: Path) -> Path:
+    """A warehouse as the code before migration 0007 left it, holding two articles (one in two
+    versions), their links, a run with its coverage and errors, and a loaded batch."""
+    old_sql = make_sql_dir(tmp_path / "old_sql", {
+        path.name: path.read_text() for path in migrate.migration_files() if path.name <= "0006"
+    })
+    db = tmp_path / "old.duckdb"
+    migrate.init(db, old_sql, FakeClock())
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"""
+            insert into articles (url, site, language, category, title, published_at, category_status, photo_credit,
+                                  body, word_count, content_hash, version, first_seen_at, last_seen_at, last_changed_at,
+                                  etag, last_modified, gone_at) values
+            ('{SITE}/society/a', '{SITE}', 'en', 'society', 'A, edited', '2017-09-18 10:50:00+03', 'negative', 'BelTA',
+             'Body A2.', 2, 'ha2', 2, '2024-01-01 00:00:00+00', '2024-02-01 00:00:00+00', '2024-01-15 00:00:00+00',
+             '"e1"', null, null),
+            ('{SITE}/economy/b', '{SITE}', 'ru', 'economy', 'B', null, null, null,
+             'Body B.', 2, 'hb1', 1, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00',
+             null, null, '2024-03-01 00:00:00+00');
+            insert into article_versions (url, version, content_hash, title, published_at, category_status, photo_credit,
+                                          body, captured_at) values
+            ('{SITE}/society/a', 1, 'ha1', 'A', '2017-09-18 10:50:00+03', 'neutral', 'BelTA', 'Body A.', '2024-01-01 00:00:00+00'),
+            ('{SITE}/society/a', 2, 'ha2', 'A, edited', '2017-09-18 10:50:00+03', 'negative', 'BelTA', 'Body A2.',
+             '2024-01-15 00:00:00+00'),
+            ('{SITE}/economy/b', 1, 'hb1', 'B', null, null, null, 'Body B.', '2024-01-01 00:00:00+00');
+            insert into similar_links values ('{SITE}/society/a', '{SITE}/economy/b', 'B', 1);
+            insert into crawl_runs values ('r1', 'belarusinfocus', '2024-01-01 00:00:00+00', '2024-01-01 01:00:00+00',
+                                           'finished', 10, 2, 0, 0, 0, 1, 1);
+            insert into crawl_errors values ('r1', '{SITE}/broken', 'http', 'HTTP 500', '2024-01-01 00:30:00+00');
+            insert into crawl_coverage values
+                ('r1', 'published_at', 2, 1, 0.5, map {{'label': 1, 'none': 1}}, null, 0, false),
+                ('r1', 'title', 2, 2, 1.0, map {{'label': 2}}, null, 0, false);
+            insert into _loaded_batches values ('r1-000001.jsonl', 'r1', '2024-01-01 01:00:00+00', 2, 0, 0, 0, 1);
+        """)
+    return db
+
+
+def snapshot(db: Path, table: str, columns: str = "*") -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"select {columns} from {table} order by all").fetchall()
+
+
+def test_a_warehouse_made_before_the_weekly_columns_migrates_in_place_keeping_every_row(tmp_path):
+    from warehouse.loader import Warehouse
+
+    db = warehouse_of_migration_0006(tmp_path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        old_columns = {table: [r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
+            {"t": table}).fetchall()] for table in ("articles", "article_versions")}
+    before = {table: snapshot(db, table, ", ".join(old_columns.get(table, ["*"])))
+              for table in ("articles", "article_versions", "similar_links", "crawl_runs", "crawl_errors",
+                            "_loaded_batches")}
+
+    result = Warehouse(db, clock=FakeClock()).init()
+
+    assert result.applied == [p.name for p in migrate.migration_files() if p.name > "0006"]
+    for table, rows in before.items():
+        assert snapshot(db, table, ", ".join(old_columns.get(table, ["*"]))) == rows, f"{table} changed"
+    for table in ("articles", "article_versions"):
+        # the new columns: no week, no status words, and an empty list of authors (never NULL)
+        assert snapshot(db, table, "period_start, period_end, authors, category_status_text") == (
+            [(None, None, [], None)] * len(before[table]))
+    assert snapshot(db, "captures") == []
+    # the coverage of published_at is the baseline of the one date field judged from now on
+    assert snapshot(db, "crawl_coverage", "field, present") == [("published_at", 1), ("published_on", 1), ("title", 2)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select url, published_on from stg_articles order by url").fetchall() == [
+            (f"{SITE}/economy/b", None), (f"{SITE}/society/a", datetime(2017, 9, 18).date())]
+
+
+def test_a_migrated_warehouse_goes_on_versioning_where_it_left_off(tmp_path):
+    from tests.conftest import article
+    from warehouse.loader import Warehouse
+    from warehouse.spool import Spool
+
+    db = warehouse_of_migration_0006(tmp_path)
+    warehouse = Warehouse(db, clock=FakeClock())
+    warehouse.init()
+    later = datetime(2024, 4, 1, tzinfo=timezone.utc)
+    with Spool(tmp_path / "spool", "r2") as spool:
+        # the same content as stored (its hash unchanged by the upgrade), and a change
+        spool.append_article(article(f"{SITE}/society/a", content_hash="ha2"), fetched_at=later)
+        spool.append_article(article(f"{SITE}/economy/b", content_hash="hb2", authors=["Anna"]), fetched_at=later)
+    result = warehouse.load_spool(tmp_path / "spool")
+    assert (result.unchanged, result.updated) == (1, 1)
+    assert snapshot(db, "article_versions", "url, version, content_hash, authors") == [
+        (f"{SITE}/economy/b", 1, "hb1", []), (f"{SITE}/economy/b", 2, "hb2", ["Anna"]),
+        (f"{SITE}/society/a", 1, "ha1", []), (f"{SITE}/society/a", 2, "ha2", [])]

@@ -310,7 +310,8 @@ def test_rising_terms_are_the_top_of_trend_terms_monthly_in_the_latest_months(cr
 def test_latest_articles_show_content_neighbours_beside_the_sites_own(crawled, full_report):
     _, _, page = full_report
     latest = [r[0] for r in query(
-        crawled, "select url from articles where published_at is not null order by published_at desc, url limit 5")]
+        crawled, "select url from stg_articles where published_on is not null "
+                 "order by published_on desc, published_at desc nulls last, url limit 5")]
     assert page.latest == latest
     neighbours = marks(page, "similarity_content", cls=None)
     view = set(query(crawled, "select url_a, url_b, rank, score from similarity_content "
@@ -343,16 +344,19 @@ def test_crawl_health_is_the_run_ledger(crawled, full_report):
     assert {f["field"]: (num(f["present"]), num(f["share"])) for f in fields} == coverage
     assert all(f"{100 * num(f['share']):.1f}%" in f.text for f in fields)
     # the site has one undated article: a note, not a warning
-    undated = query(crawled, "select count(*) from articles where published_at is null")[0][0]
-    assert undated == 1 and f"{undated} article(s) without a date" in html
+    undated = query(crawled, "select count(*) from stg_articles where published_on is null")[0][0]
+    assert undated == 1 and f"{undated} article(s) with neither a date nor a week" in html
     assert "crawl healthy" in html
 
 
 def test_header_counts_are_the_warehouses(crawled, full_report):
     _, html, _ = full_report
-    dated, english = query(crawled, "select count(*), count(*) filter (where language = 'en') "
-                                    "from articles where published_at is not null")[0]
-    assert f"<b>{dated}</b><span>articles ({english} en, {dated - english} ru)" in html
+    dated, english, russian, belarusian = query(
+        crawled, "select count(*), count(*) filter (where language = 'en'), count(*) filter (where language = 'ru'), "
+                 "count(*) filter (where language = 'be') from stg_articles where published_on is not null")[0]
+    assert dated == english + russian + belarusian
+    languages = f"{english} en, {russian} ru" + (f", {belarusian} be" if belarusian else "")
+    assert f"<b>{dated}</b><span>articles ({languages})" in html
 
 
 def test_the_file_is_self_contained(full_report):
@@ -467,6 +471,34 @@ def test_tiny_warehouse_draws_its_one_month(db_path, spool_batch, tmp_path):
         ("2017-09-01", "economy", 1), ("2017-09-01", "society", 1)}
     assert "No rising terms yet" in html
     assert len(page.latest) == 2
+
+
+def test_weekly_pages_are_drawn_in_the_month_their_week_ends_with_their_authors(db_path, spool_batch, tmp_path):
+    from datetime import date
+
+    spool_batch([
+        article(url="https://belarusinfocus.pro/politics/new-year", published_at=None, period_start=date(2020, 12, 28),
+                period_end=date(2021, 1, 3), authors=["Anna Maria", "Vadim"], content_hash="w1",
+                category_status=None, category_status_text="The situation is unclear"),
+        article(url="https://belarusinfocus.pro/politics/december", published_at=None, period_start=date(2020, 12, 14),
+                period_end=date(2020, 12, 20), content_hash="w2", category_status="negative"),
+    ])
+    warehouse = Warehouse(db_path)
+    warehouse.load_spool(spool_batch.directory)
+    warehouse.refresh()
+    code, out = report(tmp_path, db_path)
+    assert code == EXIT_OK
+    html = out.read_text(encoding="utf-8")
+    page = parse(html)
+    assert {(p["month"], num(p["articles"])) for p in marks(page, "trend_monthly")} == {
+        ("2020-12-01", 1), ("2021-01-01", 1)}
+    assert page.latest == ["https://belarusinfocus.pro/politics/new-year", "https://belarusinfocus.pro/politics/december"]
+    card = html.split('data-latest-article="https://belarusinfocus.pro/politics/new-year"', 1)[1].split("</p>", 1)[0]
+    assert "by Anna Maria, Vadim" in card and "week 2020-12-28 – 2021-01-03" in card
+    assert "status not understood: “The situation is unclear”" in card
+    assert "Minsk" not in card  # a weekly page shows no time of day
+    assert {(f["kind"], f["subject"]) for f in marks(page, "flags", cls=None)} >= {("status", "articles")}
+    assert "1 article(s) show a status in words not understood, e.g. “The situation is unclear”" in html
 
 
 # -- in a real browser -------------------------------------------------------------------------------------

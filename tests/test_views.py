@@ -12,7 +12,7 @@ import math
 import random
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 
 import duckdb
@@ -34,18 +34,24 @@ def con():
 
 
 def add_article(con, url, body="text", *, published_at="2017-01-15 12:00:00+03", language="en",
-                category="politics", status=None, title="Title"):
+                category="politics", status=None, title="Title", period_start=None, period_end=None):
     con.execute(
         """
-        insert into articles (url, site, language, category, title, published_at, category_status,
-                              body, word_count, content_hash, version,
+        insert into articles (url, site, language, category, title, published_at, period_start, period_end,
+                              category_status, body, word_count, content_hash, version,
                               first_seen_at, last_seen_at, last_changed_at)
         values ($url, 'https://belarusinfocus.test', $language, $category, $title, $published_at,
-                $status, $body, 0, $hash, 1, now(), now(), now())
+                $period_start, $period_end, $status, $body, 0, $hash, 1, now(), now(), now())
         """,
         {"url": url, "language": language, "category": category, "title": title,
-         "published_at": published_at, "status": status, "body": body, "hash": f"h{next(_seq)}"},
+         "published_at": published_at, "period_start": period_start, "period_end": period_end,
+         "status": status, "body": body, "hash": f"h{next(_seq)}"},
     )
+
+
+def add_weekly_article(con, url, body="text", *, week: tuple[str, str], **fields):
+    """An article of the weekly rendering: the week it covers, no date and time."""
+    add_article(con, url, body, published_at=None, period_start=week[0], period_end=week[1], **fields)
 
 
 def change_body(con, url, body):
@@ -139,6 +145,79 @@ def test_trend_status_monthly_adds_up_to_trend_monthly(con):
     """) == rows(con, "select month, category, articles from trend_monthly order by all")
 
 
+# ---- published_on: the day trends bucket by, for both renderings
+
+
+@pytest.mark.parametrize("session_zone", ["America/Los_Angeles", "Asia/Tokyo"])
+def test_published_on_is_the_minsk_day_or_else_the_last_day_of_the_week(con, session_zone):
+    add_article(con, "dated", published_at="2017-03-01 00:30:00+03")
+    add_weekly_article(con, "weekly", week=("2016-08-22", "2016-08-28"))
+    add_weekly_article(con, "new-year", week=("2020-12-28", "2021-01-03"))
+    add_article(con, "neither", published_at=None)
+    con.execute(f"set TimeZone = '{session_zone}'")
+    assert rows(con, "select url, published_on, month, period_start from stg_articles order by url") == [
+        ("dated", date(2017, 3, 1), date(2017, 3, 1), None),
+        ("neither", None, None, None),
+        ("new-year", date(2021, 1, 3), date(2021, 1, 1), date(2020, 12, 28)),
+        ("weekly", date(2016, 8, 28), date(2016, 8, 1), date(2016, 8, 22)),
+    ]
+
+
+def test_stg_articles_has_every_column_of_articles(con):
+    add_weekly_article(con, "weekly", week=("2016-08-22", "2016-08-28"))
+    articles = [r[0] for r in rows(con, "select column_name from (describe articles)")]
+    staged = [r[0] for r in rows(con, "select column_name from (describe stg_articles)")]
+    assert staged[:len(articles)] == articles
+    assert rows(con, "select authors from stg_articles") == [([],)]
+
+
+def add_weekly_trend_articles(con):
+    """Weekly-rendered pages only (published_at NULL everywhere), across a month and a year end."""
+    add_weekly_article(con, "p1", week=("2020-11-23", "2020-11-29"), category="politics", status="negative")
+    add_weekly_article(con, "e1", week=("2020-11-30", "2020-12-06"), category="economy", status="neutral")
+    add_weekly_article(con, "p2", week=("2020-12-07", "2020-12-13"), category="politics", status="positive")
+    # ends in January: a January article, though most of its week is in December
+    add_weekly_article(con, "p3", week=("2020-12-28", "2021-01-03"), category="politics", status=None)
+    add_weekly_article(con, "e2", week=("2021-01-04", "2021-01-10"), category="economy", status="negative")
+
+
+def test_trend_monthly_of_weekly_pages_buckets_by_the_end_of_the_week(con):
+    add_weekly_trend_articles(con)
+    assert rows(con, "select * from trend_monthly") == [
+        (date(2020, 11, 1), "economy", 0, 0.0, None),
+        (date(2020, 11, 1), "politics", 1, 1.0, None),
+        (date(2020, 12, 1), "economy", 1, 0.5, 1),
+        (date(2020, 12, 1), "politics", 1, 0.5, 0),
+        (date(2021, 1, 1), "economy", 1, 0.5, 0),
+        (date(2021, 1, 1), "politics", 1, 0.5, 0),
+    ]
+
+
+def test_trend_status_monthly_of_weekly_pages(con):
+    add_weekly_trend_articles(con)
+    published = {
+        (date(2020, 11, 1), "politics", "negative"): 1,
+        (date(2020, 12, 1), "economy", "neutral"): 1,
+        (date(2020, 12, 1), "politics", "positive"): 1,
+        (date(2021, 1, 1), "economy", "negative"): 1,
+        (date(2021, 1, 1), "politics", None): 1,
+    }
+    expected = [
+        (month, category, status, published.get((month, category, status), 0))
+        for month in [date(2020, 11, 1), date(2020, 12, 1), date(2021, 1, 1)]
+        for category in ["economy", "politics"]
+        for status in ["negative", "neutral", "positive", None]
+    ]
+    assert rows(con, "select * from trend_status_monthly") == expected
+
+
+def test_a_warehouse_of_both_renderings_has_one_trend(con):
+    add_article(con, "dated", published_at="2016-08-25 10:00:00+03", category="politics")
+    add_weekly_article(con, "weekly", week=("2016-08-29", "2016-09-04"), category="politics")
+    assert rows(con, "select month, category, articles from trend_monthly") == [
+        (date(2016, 8, 1), "politics", 1), (date(2016, 9, 1), "politics", 1)]
+
+
 # ---- similarity_editorial
 
 
@@ -192,9 +271,14 @@ def test_stop_words_come_from_the_csv_and_cover_both_languages(con):
 # ---- trend_terms_monthly
 
 
-def test_trend_terms_monthly_lifts_terms_against_the_three_months_before(con):
+@pytest.mark.parametrize("rendering", ["dated", "weekly"])
+def test_trend_terms_monthly_lifts_terms_against_the_three_months_before(con, rendering):
     def article(url, month_day, body):
-        add_article(con, url, body, published_at=f"{month_day} 12:00:00+03")
+        if rendering == "dated":
+            add_article(con, url, body, published_at=f"{month_day} 12:00:00+03")
+        else:  # the week that ends that day
+            end = date.fromisoformat(month_day)
+            add_weekly_article(con, url, body, week=(str(end - timedelta(days=6)), month_day))
 
     article("d1", "2016-12-05", "sanctions")  # four months before April: outside its baseline
     article("j1", "2017-01-05", "oil")

@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "demo", "serve the bundled offline site on loopback, crawl it, print trend tables",
              "warehouse demo")
     p.add_argument("--db", metavar="PATH", help="warehouse file for the demo (default: data/demo.duckdb)")
+    p.add_argument("--theme", choices=("weekly", "classic", "modern", "broken"), default="weekly",
+                   help="how the offline site renders: weekly (as the live site now, the default) or a dated theme")
     return parser
 
 
@@ -174,7 +176,7 @@ def cmd_load(args) -> int:
         # The spool holds JSON-lines batches of local crawls; the staging area, Parquet batches of a
         # shared crawl's workers, their run manifests and the snapshot the next workers read.
         total += warehouse.load_spool(folder) if kind == "spool" else warehouse.load_staging(folder)
-    if total.new or total.updated:
+    if total.new or total.updated or total.moved:
         warehouse.refresh()
     print(f"warehouse {db}: {total.summary()}")
     for batch, why in total.failed:

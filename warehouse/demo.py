@@ -1,6 +1,9 @@
 """`warehouse demo`: serve the bundled offline site on loopback, crawl it, print trend tables,
 and write the trends report (data/demo-report.html) beside the demo warehouse.
 
+The site renders in the weekly theme by default, as the live site does now; `--theme classic`
+(or modern, broken) serves the older dated rendering of the same archive instead.
+
 The crawl is a real `scrapy crawl belarusinfocus` process, exactly as cron would run it
 against the live site; only base_url and the warehouse path differ.
 """
@@ -20,12 +23,13 @@ from warehouse.report import write_report
 
 DEMO_DB = PROJECT_ROOT / "data" / "demo.duckdb"
 DEMO_REPORT_NAME = "demo-report.html"
+DEFAULT_THEME = "weekly"  # what the live site shows
 
 DEMO_QUERIES = {
     "Articles per language and category": """
         select language, category, count(*) as articles,
-               min(published_at)::date as first, max(published_at)::date as last
-        from articles group by all order by language, category""",
+               min(published_on) as first, max(published_on) as last
+        from stg_articles group by all order by language, category""",
     "Articles per month and category, last 6 months (trend_monthly)": """
         select strftime(month, '%Y-%m') as month, category, articles, round(share, 2) as share, change
         from trend_monthly
@@ -47,9 +51,11 @@ def main(args=None) -> int:
     db_path = Path(getattr(args, "db", None) or DEMO_DB)
     for stale in (db_path, Path(f"{db_path}.wal")):
         stale.unlink(missing_ok=True)
+    theme = getattr(args, "theme", None) or DEFAULT_THEME
     site = build_site()
-    with DemoServer(site) as server:
-        print(f"Serving the offline site at {server.base_url}; crawling it into {db_path} ...", flush=True)
+    with DemoServer(site, theme=theme) as server:
+        print(f"Serving the offline site ({theme} theme) at {server.base_url}; crawling it into {db_path} ...",
+              flush=True)
         crawl = subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "belarusinfocus",
              "-a", f"base_url={server.base_url}", "-s", f"WAREHOUSE_PATH={db_path}", "-s", "LOG_LEVEL=WARNING"],

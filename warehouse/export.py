@@ -5,7 +5,10 @@ Parquet stores TIMESTAMPTZ as UTC-adjusted timestamps; CSV and JSON lines get RF
 UTC with a full offset, "2017-09-18T07:50:00+00:00" (DuckDB's own text form, "...07:50:00+00",
 lacks the minutes, which Python 3.10's fromisoformat, Java's OffsetDateTime and others reject).
 Naive TIMESTAMP columns (wall-clock values such as stg_articles.published_local) get the same
-form without an offset.
+form without an offset. Dates (period_start, period_end, published_on) are YYYY-MM-DD everywhere.
+Lists (articles.authors) are lists in Parquet and JSON lines; a CSV cell holds the list as JSON
+text, `["Anna Maria","Vadim"]` (`[]` when empty): unambiguous whatever a name contains, and one
+json.loads away from the list.
 
 The file appears whole or not at all: COPY writes `.<name>.tmp-<pid>-<token>` in the target folder
 (same file system), which is fsynced and then renamed over `out`. A failure, Ctrl-C, SIGTERM or
@@ -90,6 +93,8 @@ def select_for_export(con: duckdb.DuckDBPyConnection, relation: str, fmt: str) -
         quoted = quote_identifier(column)
         if data_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"):
             items.append(f"{_iso_text(quoted, data_type != 'TIMESTAMP')} as {quoted}")
+        elif fmt == "csv" and data_type.endswith("[]"):
+            items.append(f"cast(to_json({quoted}) as varchar) as {quoted}")
         else:
             items.append(quoted)
     return f"select {', '.join(items)} from {quote_identifier(relation)}"

@@ -2,9 +2,10 @@
 
 Loading is batch-only: `load_batch` reads one sealed spool file (see spool.py) with DuckDB's
 `read_json`, or one staging batch of a shared crawl (staging.py) with `read_parquet`
-(sql/load/read/), and merges it with the SQL in sql/load/*.sql, in one transaction that also
-records the file in `_loaded_batches` — so a batch is loaded exactly once, and the caller may
-delete the file after the call returns.
+(sql/load/read/), applies its 'moved' records (the site changed host: sql/load/move/site.sql),
+and merges it with the SQL in sql/load/*.sql, in one transaction that also records the file in
+`_loaded_batches` — so a batch is loaded exactly once, and the caller may delete the file after
+the call returns.
 
 Every timestamp written comes from the records (fetched_at, occurred_at) or the injected clock,
 never from the database's now(), so loads are reproducible in tests.
@@ -17,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -41,7 +42,11 @@ ARTICLE_COLUMNS: dict[str, str] = {
     "category": "VARCHAR",
     "title": "VARCHAR",
     "published_at": "TIMESTAMPTZ",
+    "period_start": "DATE",
+    "period_end": "DATE",
+    "authors": "VARCHAR[]",
     "category_status": "VARCHAR",
+    "category_status_text": "VARCHAR",
     "photo_credit": "VARCHAR",
     "body": "VARCHAR",
     "similar_links": "STRUCT(url VARCHAR, title VARCHAR, position INTEGER)[]",
@@ -55,18 +60,23 @@ ARTICLE_COLUMNS: dict[str, str] = {
 ARTICLE_FIELDS_NOT_STORED = frozenset({"rules"})
 # The record envelope and the error record's own fields (url is shared with articles).
 RECORD_COLUMNS: dict[str, str] = {
-    "record": "VARCHAR",  # 'article' | 'error' | 'seen' (a 304) | 'gone' (a 404/410); others ignored
+    "record": "VARCHAR",  # 'article' | 'error' | 'seen' (a 304) | 'gone' (a 404/410) | 'moved'; others ignored
     "fetched_at": "TIMESTAMPTZ",
     "kind": "VARCHAR",
     "message": "VARCHAR",
     "occurred_at": "TIMESTAMPTZ",
+    # a 'moved' record (the site's host changed, crawler.items.SiteMoved)
+    "from_sites": "VARCHAR[]",
+    "to_site": "VARCHAR",
 }
 JSON_COLUMNS: dict[str, str] = {**RECORD_COLUMNS, **ARTICLE_COLUMNS}
-# What an unchanged article's merge never reads: a batch of unchanged articles is read without
-# them (Warehouse._read_keys_only), and they are added back as NULL columns.
+# The article columns an unchanged article's merge reads (sql/load/: classifying it, moving
+# last_seen_at and its HTTP validators). Every other one is content, which a batch of unchanged
+# articles is read without (Warehouse._read_keys_only; added back as NULL columns): a new item
+# field is content unless it is named here.
+UNCHANGED_MERGE_READS = ("url", "site", "language", "category", "word_count", "content_hash", "etag", "last_modified")
 CONTENT_COLUMNS: dict[str, str] = {
-    name: ARTICLE_COLUMNS[name]
-    for name in ("title", "published_at", "category_status", "photo_credit", "body", "similar_links")
+    name: sql_type for name, sql_type in ARTICLE_COLUMNS.items() if name not in UNCHANGED_MERGE_READS
 }
 KEY_COLUMNS: dict[str, str] = {name: t for name, t in JSON_COLUMNS.items() if name not in CONTENT_COLUMNS}
 # Article records of the batch (read with KEY_COLUMNS) that are not stored with their content hash.
@@ -75,6 +85,12 @@ select count(*)
 from _load_raw as n
 left join articles as a on a.url = n.url
 where n.record = 'article' and (a.url is null or a.content_hash is distinct from n.content_hash)
+"""
+# Whether a 'moved' record has anything to move: a stored article on an old host, or a record of
+# the group before it (sql/load/move/site.sql).
+_MOVE_PENDING_SQL = """
+select exists (select 1 from articles where list_contains($from_sites::varchar[], site) and site <> $to_site)
+    or exists (select 1 from _load_raw where ordinality < $before)
 """
 # See Warehouse.loading(): the WAL may grow this large before DuckDB checkpoints on its own.
 LOAD_CHECKPOINT_THRESHOLD = "1GB"
@@ -102,12 +118,28 @@ def _groups(batches: list[tuple[Path, str]]) -> Iterator[tuple[list[Path], str]]
     if group:
         yield group, group_run
 
+def _add_null_columns(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> None:
+    """Add `columns` to _load_raw as NULL, in one statement rewriting the table (cheaper than an
+    ALTER per column, on every batch)."""
+    if columns:
+        added = ", ".join(f"cast(null as {sql_type}) as {name}" for name, sql_type in columns.items())
+        con.execute(f"create or replace temp table _load_raw as select *, {added} from _load_raw")
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, columns: dict[str, str]) -> None:
+    """Add to _load_raw, as NULL, the `columns` it lacks: fields a staging batch written by an
+    earlier version of the crawler lacks."""
+    present = {row[0] for row in con.execute("select column_name from (describe _load_raw)").fetchall()}
+    _add_null_columns(con, {name: sql_type for name, sql_type in columns.items() if name not in present})
+
+
 class KnownArticle(NamedTuple):
     published_at: datetime | None
     last_seen_at: datetime
     etag: str | None
     last_modified: str | None
     gone_at: datetime | None
+    period_end: date | None = None  # the week a weekly page covers ends (it shows no published_at)
 
 
 def utc_now() -> datetime:
@@ -123,13 +155,14 @@ class LoadResult:
     unchanged: int = 0
     errors: int = 0  # error records stored in crawl_errors
     invalid: int = 0  # article records lacking a required field (stored as 'invalid' errors)
+    moved: int = 0  # stored articles moved to the site's new host ('moved' records)
     torn: int = 0  # torn last lines of crashed runs' batches, skipped
     batches: int = 0  # batch files loaded by this call
     skipped: int = 0  # batch files found already loaded (no-op)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (batch name, why) left on disk
 
     def __iadd__(self, other: LoadResult) -> LoadResult:
-        for name in ("new", "updated", "unchanged", "errors", "invalid", "torn", "batches", "skipped"):
+        for name in ("new", "updated", "unchanged", "errors", "invalid", "moved", "torn", "batches", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failed.extend(other.failed)
         return self
@@ -139,6 +172,8 @@ class LoadResult:
             f"{self.batches} batch(es) loaded: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.invalid} invalid, {self.errors} error record(s)"
         )
+        if self.moved:
+            text += f"; {self.moved} moved to the site's new host"
         if self.skipped:
             text += f"; {self.skipped} already loaded"
         if self.torn:
@@ -171,48 +206,6 @@ class CoverageDrop(NamedTuple):
     share: float  # of them with the field, 0..1
     baseline: float  # median share of the recent runs, 0..1
     message: str  # as stored in crawl_errors
-
-# Warehouse.record_coverage, statement 1: this run's rows, each with the baseline it is judged by.
-_RECORD_COVERAGE_SQL = """
-insert into crawl_coverage (run_id, field, items, present, share, rules, baseline, baseline_runs, flagged)
-with given as (
-    select unnest(json_transform(
-        $rows, '[{"field": "VARCHAR", "items": "INTEGER", "present": "INTEGER", "rules": "MAP(VARCHAR, INTEGER)"}]'
-    )) as r
-),
-current_run as (
-    select r.field, r.items, r.present, r.present / nullif(r.items, 0) as share, coalesce(r.rules, map()) as rules
-    from given
-),
-earlier as (
-    select c.field, c.share,
-           row_number() over (partition by c.field order by runs.started_at desc, runs.run_id desc) as recency
-    from crawl_coverage c
-    join crawl_runs runs using (run_id)
-    where c.run_id <> $run_id and runs.finish_reason = 'finished' and c.items >= $min_items and not c.flagged
-),
-baseline as (
-    select field, median(share) as baseline, count(*) as runs
-    from earlier where recency <= $window group by field
-)
-select $run_id, field, items, present, share, rules, baseline.baseline, coalesce(baseline.runs, 0),
-       coalesce(
-           list_contains($checked::varchar[], field) and items >= $min_items
-           and share < baseline.baseline * $ratio and baseline.baseline - share > $absolute,
-           false)
-from current_run left join baseline using (field)
-"""
-# Statement 2: the flagged fields, with the message their crawl_errors row gets.
-_FLAGGED_COVERAGE_SQL = """
-select field, items, share, baseline,
-       format('{} coverage fell to {:.0f}% ({} of {} articles) from {:.0f}% (median of the last {} run(s)): '
-              'a page redesign may have broken its extraction; rules now: {}',
-              field, 100 * share, present, items, 100 * baseline, baseline_runs,
-              array_to_string(list_transform(map_entries(rules), lambda e: e.key || ' ' || e.value), ', '))
-from crawl_coverage where run_id = $run_id and flagged
-order by field
-"""
-
 
 class Warehouse:
     """The warehouse file at `path`. Every method opens its own short-lived connection (a series of
@@ -338,6 +331,9 @@ class Warehouse:
             # Parquet staging batches are read in full: read/parquet.sql takes no column list.
             if not (source == "jsonl" and self._expect_unchanged and self._read_keys_only(con, reader, params)):
                 run_sql_file(con, reader, params)
+                if source != "jsonl":  # read_json is given every column; a staging batch may lack some
+                    _add_missing_columns(con, JSON_COLUMNS)
+            moved = self._apply_moves(con)
             rows = None
             for sql_file in sorted((self.sql_dir / "load").glob("*.sql")):
                 rows = run_sql_file(con, sql_file, params)
@@ -352,7 +348,23 @@ class Warehouse:
         new, updated, unchanged, invalid, errors = rows[0]
         self._expect_unchanged = not (new or updated)
         return LoadResult(new=new, updated=updated, unchanged=unchanged, invalid=invalid, errors=errors,
-                          batches=len(paths), skipped=len(loaded))
+                          moved=moved, batches=len(paths), skipped=len(loaded))
+
+    def _apply_moves(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Apply the group's 'moved' records (the site's host changed) in spool order, each before
+        the records that follow it are merged (sql/load/move/site.sql). Returns the articles moved."""
+        moves = con.execute(
+            "select ordinality, from_sites, to_site from _load_raw "
+            "where record = 'moved' and to_site is not null and len(from_sites) > 0 order by ordinality"
+        ).fetchall()
+        moved = 0
+        for before, from_sites, to_site in moves:
+            params = {"from_sites": from_sites, "to_site": to_site, "before": before}
+            if not con.execute(_MOVE_PENDING_SQL, params).fetchone()[0]:
+                continue  # moved already (see the file's header)
+            rows = run_sql_file(con, self.sql_dir / "load" / "move" / "site.sql", params)
+            moved += rows[0][0]
+        return moved
 
     def _read_keys_only(self, con: duckdb.DuckDBPyConnection, reader: Path, params: dict) -> bool:
         """Read the batch without its content columns into _load_raw; keep that (True) when every
@@ -363,8 +375,7 @@ class Warehouse:
         needs_content = con.execute(_NEEDS_CONTENT_SQL).fetchone()[0]
         if needs_content:
             return False
-        for name, sql_type in CONTENT_COLUMNS.items():
-            con.execute(f"alter table _load_raw add column {name} {sql_type}")
+        _add_null_columns(con, CONTENT_COLUMNS)
         return True
 
     @contextmanager
@@ -542,8 +553,9 @@ class Warehouse:
         with self._write() as con:
             con.begin()
             try:
-                con.execute(_RECORD_COVERAGE_SQL, params)
-                flagged = [CoverageDrop(*row) for row in con.execute(_FLAGGED_COVERAGE_SQL, {"run_id": run_id}).fetchall()]
+                run_sql_file(con, self.sql_dir / "coverage" / "record.sql", params)
+                flagged = [CoverageDrop(*row)
+                           for row in run_sql_file(con, self.sql_dir / "coverage" / "flagged.sql", {"run_id": run_id})]
                 con.execute(
                     "insert into crawl_errors (run_id, url, kind, message, occurred_at) "
                     "select $run_id, $url, 'coverage', unnest($messages::varchar[]), $at",
@@ -593,7 +605,7 @@ class Warehouse:
         with connect(self.path, read_only=True) as con:
             try:
                 rows = con.execute(
-                    "select url, published_at, last_seen_at, etag, last_modified, gone_at from articles"
+                    "select url, published_at, last_seen_at, etag, last_modified, gone_at, period_end from articles"
                 ).fetchall()
             except duckdb.CatalogException as exc:
                 raise self._not_initialised(exc) from None

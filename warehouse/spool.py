@@ -5,9 +5,12 @@ A crawl appends each record as one JSON line to its current batch file
 the loader merges sealed batches exactly once. Records (one JSON object per line):
 
     {"record": "article", <ArticleItem fields>, "fetched_at": ISO-8601 with offset}
-        published_at is ISO-8601 with offset; similar_links is a list of {url, title, position}
+        published_at is ISO-8601 with offset; period_start/period_end are YYYY-MM-DD; authors is
+        a list of names; similar_links is a list of {url, title, position}
     {"record": "error", "url", "kind", "message", "occurred_at": ISO-8601 with offset}
     {"record": "seen" | "gone", "url", "fetched_at"}   a stored article answered 304 / 404 or 410
+    {"record": "moved", "from_sites": [...], "to_site"}  the site's host changed: the loader moves
+        the stored rows of from_sites to to_site before merging the records after this one
 
 Each line goes to the OS as soon as it is appended, so a crashed crawl loses nothing it fetched.
 While a spool is open its run holds an exclusive flock on `<dir>/<run_id>.lock`; the OS drops it
@@ -145,6 +148,10 @@ class Spool:
     def append_revisit(self, url: str, outcome: str, fetched_at: datetime) -> None:
         """A stored article re-fetched without content: outcome "seen" (304) or "gone" (404/410)."""
         self.append({"record": outcome, "url": url, "fetched_at": fetched_at})
+
+    def append_move(self, from_sites: list[str], to_site: str, occurred_at: datetime) -> None:
+        """The site's current host is `to_site`: stored rows of `from_sites` move there."""
+        self.append({"record": "moved", "from_sites": list(from_sites), "to_site": to_site, "occurred_at": occurred_at})
 
     def seal(self) -> Path | None:
         """Make the current batch durable and final (`.jsonl`); return its path, or None if empty."""

@@ -31,7 +31,7 @@ import socket
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +160,7 @@ def write_manifest(staging_dir: str | Path, manifest: dict[str, Any]) -> Path:
 
 
 def _iso(value: Any) -> str:
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} to a manifest")
 
@@ -191,8 +191,12 @@ def read_known_state(staging_dir: str | Path) -> KnownState:
     def when(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
 
+    def day(text: str | None) -> date | None:
+        return date.fromisoformat(text) if text else None
+
     articles = {
-        url: KnownArticle(when(a["published_at"]), when(a["last_seen_at"]), a["etag"], a["last_modified"], when(a["gone_at"]))
+        url: KnownArticle(when(a["published_at"]), when(a["last_seen_at"]), a["etag"], a["last_modified"],
+                          when(a["gone_at"]), day(a.get("period_end")))  # absent in a snapshot of an older loader
         for url, a in document["articles"].items()
     }
     return KnownState(articles, set(document["failed"]), bool(document["last_run_finished"]),
@@ -206,7 +210,7 @@ def write_known_state(warehouse: Warehouse, staging_dir: str | Path) -> Path:
     now = warehouse.clock()
     articles = {
         url: {"published_at": a.published_at, "last_seen_at": a.last_seen_at, "etag": a.etag,
-              "last_modified": a.last_modified, "gone_at": a.gone_at}
+              "last_modified": a.last_modified, "gone_at": a.gone_at, "period_end": a.period_end}
         for url, a in warehouse.known_articles().items()
     }
     document = {

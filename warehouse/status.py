@@ -2,6 +2,7 @@
 
 Schema migrations, recent crawl runs, table counts, articles per language and category, field
 coverage (of the stored articles, and of the last run against the recent runs: layout drift),
+status words the extractor could not map,
 the last run's errors by kind, and failing data checks: every sql/checks/*.sql is a
 query returning offending rows, and must return none (dbt-style data tests).
 """
@@ -15,14 +16,10 @@ import duckdb
 
 from . import migrate
 from .config import SQL_DIR
+from .coverage import DATE_FIELD, recorded_fields
 from .db import WarehouseNotInitialised, connect, one_line, quote_identifier
 
 RECENT_RUNS = 10
-
-# Article fields whose presence the crawl should keep high; a drop means a broken selector.
-COVERAGE_FIELDS = ("title", "published_at", "category_status", "photo_credit", "body")
-# The fields each crawl run records its coverage of (crawl_coverage), in the item's order.
-RUN_COVERAGE_FIELDS = COVERAGE_FIELDS + ("similar_links",)
 
 
 @dataclass
@@ -61,21 +58,47 @@ def table_counts_section(con) -> Section:
     return Section("Tables", ["table", "rows"], rows)
 
 
+def _presence(name: str) -> str:
+    """SQL counting the articles that have a field (as warehouse.coverage.has judges an item)."""
+    if name == DATE_FIELD:
+        return "count(*) filter (where published_at is not null or period_end is not null)"
+    if name == "authors":
+        return "count(*) filter (where len(authors) > 0)"
+    if name == "similar_links":
+        return "count(*) filter (where url in (select src_url from similar_links))"
+    return f"count({quote_identifier(name)})"
+
+
 def coverage_section(con) -> Section:
-    shares = ",\n".join(
-        f"round(100.0 * count({f}) / count(*), 1) as {f}" for f in COVERAGE_FIELDS
-    )
+    shares = ",\n".join(f"round(100.0 * {_presence(f)} / count(*), 1) as {f}" for f in recorded_fields())
     return _section(
         con,
         "Field coverage (% of articles with the field)",
         f"""
         select language, count(*) as articles,
-               {shares},
-               round(100.0 * count(*) filter (where url in (select src_url from similar_links)) / count(*), 1)
-                   as similar_links
+               {shares}
         from articles group by language order by language
         """,
     )
+
+
+def unmapped_status_section(con) -> Section:
+    """Pages whose status words the extractor could not map to positive/negative/neutral: the words
+    are kept (category_status_text) and the status left NULL, for a human to judge."""
+    columns, rows = _rows(
+        con,
+        """
+        select language, category_status_text, count(*) as articles, min(url) as example_url
+        from articles
+        where category_status is null and category_status_text is not null
+        group by language, category_status_text
+        order by articles desc, language, category_status_text
+        """,
+    )
+    total = sum(row[2] for row in rows)
+    note = (f"{total} article(s) show a status in words not understood: category_status is NULL, "
+            "the words are in category_status_text" if total else "every status shown was understood")
+    return Section("Status words not understood", columns, rows, note)
 
 
 def run_coverage_section(con) -> Section:
@@ -101,7 +124,7 @@ def run_coverage_section(con) -> Section:
         from crawl_coverage where run_id = $run
         order by array_position($fields::varchar[], field), field
         """,
-        {"run": last[0], "fields": list(RUN_COVERAGE_FIELDS)},
+        {"run": last[0], "fields": list(recorded_fields())},
     )
     flags = [r[0] for r in con.execute(
         "select message from crawl_errors where run_id = $run and kind = 'coverage' order by message", {"run": last[0]}
@@ -183,6 +206,7 @@ def status(db: str | Path, sql_dir: Path = SQL_DIR) -> list[Section]:
                     "group by language, category order by language, category",
                 ),
                 coverage_section(con),
+                unmapped_status_section(con),
                 run_coverage_section(con),
                 last_run_errors_section(con),
                 checks_section(con, sql_dir),

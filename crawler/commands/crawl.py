@@ -2,6 +2,11 @@
 that Redis answers instead) and exit codes that say whether the crawl succeeded
 (crawler/exitcodes.py). Registered through COMMANDS_MODULE; the crawling itself is Scrapy's own
 crawl command.
+
+The crawl's speed is chosen here, before the crawler exists: against a loopback base URL (a local
+copy of the site) LOOPBACK_SETTINGS replace the remote manners at 'spider' priority, so that
+project settings give way to them and `-s` options still win; LOOPBACK_IS_REMOTE=1 keeps the
+remote manners.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
 from crawler.frontier import check_redis, redis_url
+from crawler.hosts import checked_base_url, checked_site_hosts, is_loopback
 from crawler.lock import AlreadyRunning, CrawlLock
-from crawler.spiders.belarusinfocus import BelarusInFocusSpider, checked_base_url
+from crawler.spiders.belarusinfocus import BelarusInFocusSpider
 from warehouse import resolve_db_path
 from warehouse.db import WarehouseUsageError, checked_memory_limit
 
@@ -26,12 +32,15 @@ class Command(ScrapyCrawlCommand):
 
     def run(self, args, opts):
         try:
-            checked_base_url(opts.spargs.get("base_url") or BelarusInFocusSpider.default_base_url)
+            base_url = checked_base_url(opts.spargs.get("base_url") or BelarusInFocusSpider.default_base_url)
+            checked_site_hosts(self.settings.get("SITE_HOSTS"))
             checked_memory_limit(self.settings.get("WAREHOUSE_MEMORY_LIMIT"))
         except (UsageError, WarehouseUsageError) as exc:
             print(f"crawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.USAGE
             return
+        if is_loopback(base_url) and not self.settings.getbool("LOOPBACK_IS_REMOTE"):
+            self.settings.setdict(self.settings.getdict("LOOPBACK_SETTINGS"), priority="spider")
         url = redis_url(self.settings)
         if url:
             # A worker of a shared crawl (crawler/frontier.py) never opens the warehouse, so it takes

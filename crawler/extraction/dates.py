@@ -1,4 +1,5 @@
-"""Site-local dates: "September 18, 2017 10:50", "18 сентября 2017 10:50", ISO, "18.09.2017".
+"""Site-local dates: "September 18, 2017 10:50", "18 сентября 2017 10:50",
+"18 верасня 2017 10:50", ISO, "18.09.2017".
 
 The formats the site prints go through compiled regexes (microseconds); anything else falls back
 to dateparser (milliseconds, and a slow import, hence imported lazily). Both return tz-aware
@@ -30,14 +31,22 @@ _RU_MONTHS = {
     "окт": 10, "ноября": 11, "ноябрь": 11, "ноя": 11, "нояб": 11, "декабря": 12, "декабрь": 12,
     "дек": 12,
 }
-_MONTHS = {**_EN_MONTHS, **_RU_MONTHS}
+_BE_MONTHS = {
+    "студзеня": 1, "студзень": 1, "лютага": 2, "люты": 2, "сакавіка": 3, "сакавік": 3,
+    "красавіка": 4, "красавік": 4, "траўня": 5, "травень": 5, "чэрвеня": 6, "чэрвень": 6,
+    "ліпеня": 7, "ліпень": 7, "жніўня": 8, "жнівень": 8, "верасня": 9, "верасень": 9,
+    "кастрычніка": 10, "кастрычнік": 10, "лістапада": 11, "лістапад": 11, "снежня": 12,
+    "снежань": 12,
+}
+_MONTHS = {**_EN_MONTHS, **_RU_MONTHS, **_BE_MONTHS}
 
 # Optional time after the date: "… 2017 10:50", "…, 10:50", "… - 10:50", "… at 10:50",
-# "… г. в 10:50", "10:50 pm". Drupal prints a glued "201710:50" when a theme drops the space.
+# "… г. в 10:50", "10:50 pm". Drupal prints a glued "201710:50" when a theme drops the space;
+# a date glued to the next one ("16:4110 снежня") keeps its time.
 _TIME = (
     r"(?:\s*(?:г(?:ода?)?\.?)?\s*(?:[,|\-–—]|at|в)?\s*"
     r"(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
-    r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?(?!\d))?"
+    r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?(?:(?!\d)|(?=\d{1,2}\s+[^\W\d_])))?"
 )
 _FLAGS = re.IGNORECASE | re.UNICODE
 _ISO = re.compile(
@@ -46,11 +55,11 @@ _ISO = re.compile(
     _FLAGS,
 )
 _MONTH_DAY_YEAR = re.compile(
-    r"(?<!\w)(?P<mon>[a-zа-яё]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
+    r"(?<!\w)(?P<mon>[a-zа-яёіў]{3,11})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
     _FLAGS,
 )
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<!\w)(?P<d>\d{1,2})\s+(?P<mon>[a-zа-яё]{3,9})\.?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
+    r"(?<!\w)(?P<d>\d{1,2})\s+(?P<mon>[a-zа-яёіў]{3,11})\.?,?\s+(?P<y>\d{4})(?!\d)" + _TIME,
     _FLAGS,
 )
 # "18.09.2017" and the short "18.09.17" (20xx).
@@ -135,6 +144,14 @@ def find_date(text: str | None) -> tuple[int, int, datetime] | None:
         return None
 
 
+def is_date_text(text: str, max_length: int = 100) -> bool:
+    """A short text that is mostly a date (a meta line, not a sentence that cites one)."""
+    if len(text) > max_length:
+        return False
+    found = find_date(text)
+    return bool(found) and (found[1] - found[0]) * 2 >= len(text) - 2
+
+
 def find_date_text(text: str | None) -> str | None:
     """The first date-looking substring of a longer text ("Posted September 18, 2017 10:50 by")."""
     found = find_date(text)
@@ -145,7 +162,7 @@ def parse_with_dateparser(text: str, language: str | None = None) -> datetime | 
     """dateparser with the site's settings; the fallback, and the reference the tests compare to."""
     import dateparser  # slow import (~0.1 s plus locale loading), paid only when needed
 
-    languages = ["ru", "en"] if language == "ru" else ["en", "ru"]
+    languages = {"ru": ["ru", "en"], "be": ["be", "ru", "en"]}.get(language, ["en", "ru"])
     value = dateparser.parse(text, languages=languages, settings=DATEPARSER_SETTINGS)
     if value is None or value.tzinfo is None:
         return None

@@ -79,3 +79,17 @@ def read_icon(el) -> tuple[str | None, bool]:
                 # never a layout class ("sep", "pull-left")
                 fallback = word
     return fallback, False
+
+
+def shown_text(el) -> str | None:
+    """What the icon shows a reader or a file browser: its alt/title text ("Status:
+    negative"), else its file name stem ("negative" of status/negative.png); None for an icon
+    known only by its class."""
+    for raw in _text_sources(el):
+        text = " ".join(raw.split())
+        if text:
+            return text
+    for ref in _file_refs(el):
+        if ref:
+            return ref
+    return None

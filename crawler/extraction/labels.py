@@ -1,4 +1,4 @@
-"""The visible labels of the site, English and Russian side by side.
+"""The visible labels of the site, English, Russian and Belarusian side by side.
 
 Layout variants (the /ru/ mirror, renamed blocks) are rows in these tables, not branches in the
 page objects: every matcher tries every label of a kind, whatever the page's language.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-CATEGORY_STATUS = ("Category status", "Статус категории", "Статус", "Status")
+CATEGORY_STATUS = ("Category status", "Статус категории", "Статус катэгорыі", "Статус", "Status")
 # Too common to trust inside a longer line unless followed by a colon.
-WEAK_LABELS = frozenset({"статус", "status", "фото", "photo", "image", "изображение"})
+WEAK_LABELS = frozenset({"статус", "status", "фото", "фота", "photo", "image", "изображение"})
 SIMILAR_ARTICLES = (
     "Similar articles",
     "Similar materials",
@@ -20,8 +20,10 @@ SIMILAR_ARTICLES = (
     "Похожие статьи",
     "Похожие материалы",
     "Материалы по теме",
+    "Падобныя артыкулы",
+    "Падобныя матэрыялы",
 )
-RECENT_TRENDS = ("Recent trends", "Latest trends", "Последние тренды")
+RECENT_TRENDS = ("Recent trends", "Latest trends", "Последние тренды", "Апошнія трэнды")
 # Other block headings that end the previous block (the Similar block stops at any of them).
 # Not "Share"/"Tags": themes print those in the article header too, before the body.
 OTHER_BLOCKS = (
@@ -36,7 +38,51 @@ OTHER_BLOCKS = (
     "Самое читаемое",
 )
 BLOCK_HEADINGS = SIMILAR_ARTICLES + RECENT_TRENDS + OTHER_BLOCKS
-PHOTO_CREDIT = ("Photo credit", "Photo", "Фото", "Фотография", "Image", "Изображение")
+
+# The weekly rendering's furniture. "Read more" heads the list of other commentaries that
+# plays the role of the similar articles; as a heading it belongs to this rendering only (the
+# dated one prints "Read more" as a teaser's link text).
+WEEKLY_READ_MORE = (
+    "Read more",
+    "Read also",
+    "More analytics",
+    "Читать также",
+    "Читайте также",
+    "Читать еще",
+    "Чытайце таксама",
+    "Читайце таксама",  # a mixed spelling, cheap to accept
+    "Чытаць таксама",
+)
+SITUATION_BOX = ("Situation in Belarus", "Ситуация в Беларуси", "Сітуацыя ў Беларусі")
+NEWSLETTER = (
+    "Newsletter",
+    "Subscribe",
+    "Subscribe to our newsletter",
+    "Subscribe to the newsletter",
+    "Рассылка",
+    "Подписаться на рассылку",
+    "Подпишитесь на рассылку",
+    "Рассылка новостей",
+    "Рассылка навін",
+    "Падпісацца на рассылку",
+    "Падпішыцеся на рассылку",
+)
+WEEKLY_FURNITURE = WEEKLY_READ_MORE + SITUATION_BOX + NEWSLETTER
+# The author line: "by <name>" (a name may be missing: "by" alone).
+AUTHOR = ("by", "Автор", "Авторы", "Аўтар", "Аўтары", "Author", "Authors")
+# Several names on one author line.
+AUTHOR_SEPARATORS = (",", ";", " and ", " & ", " и ", " і ")
+# The status sentence opens with the situation: "The situation got worse", "Ситуация ухудшилась".
+SITUATION_STEMS = ("the situation", "situation", "ситуаци", "сітуацы")
+# Stems of the status sentence's verb, by the stored word; "not changed" is tried first so
+# that a negated verb never reads as a change.
+STATUS_SENTENCE_STEMS = {
+    "neutral": ("not chang", "unchang", "no chang", "remains the same", "remained the same", "не измен",
+                "без измен", "не змян", "без змен"),
+    "negative": ("wors", "deteriorat", "ухудш", "хуж", "горш"),
+    "positive": ("improv", "better", "лучш", "лепш"),
+}
+PHOTO_CREDIT = ("Photo credit", "Photo", "Фото", "Фота", "Фотография", "Фотаздымак", "Image", "Изображение")
 # "Photo by Reuters" is a credit as well as "Photo: Reuters".
 PHOTO_CREDIT_SEPARATORS = ("by",)
 # "Фото — Reuters" is as common as "Фото: Reuters" on Russian pages.
@@ -48,6 +94,7 @@ READ_MORE = (
     "More",
     "Continue reading",
     "Подробнее",
+    "Падрабязней",
     "Читать далее",
     "Читать дальше",
     "Далее",
@@ -72,8 +119,8 @@ NEXT_PAGE = (
 # Status words as the icons spell them (alt text, class names, file names), by the stored word.
 # Russian adjectives change their ending with gender, so their entries are stems.
 STATUS_WORDS = {
-    "positive": ("positive", "pos", "позитив", "положит"),
-    "negative": ("negative", "neg", "негатив", "отрицат"),
+    "positive": ("positive", "pos", "позитив", "положит", "пазітыў", "станоўч"),
+    "negative": ("negative", "neg", "негатив", "отрицат", "негатыў", "адмоўн"),
     "neutral": ("neutral", "нейтрал"),
 }
 _EXACT_ONLY = {"pos", "neg"}  # too short to be stems
@@ -143,3 +190,19 @@ def status_word(raw: str | None) -> tuple[str | None, bool]:
     if tokens:
         return "-".join(tokens), False
     return None, False
+
+
+def sentence_status(sentence: str | None) -> str | None:
+    """The stored word for a status sentence ("The situation got worse" → "negative"), by the
+    stems of its words in any of the three languages; None for a sentence that says none."""
+    folded = " ".join((sentence or "").casefold().split())
+    for word, stems in STATUS_SENTENCE_STEMS.items():
+        if any(stem in folded for stem in stems):
+            return word
+    return None
+
+
+def opens_with_situation(text: str) -> bool:
+    """Whether a line opens like a status sentence ("The situation …", "Ситуация …")."""
+    folded = text.casefold()
+    return folded.startswith(SITUATION_STEMS)

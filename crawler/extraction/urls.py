@@ -22,9 +22,12 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters safe_url_string would escape in an ASCII URL; without them it is a no-op we skip.
 _UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
 
-# First path segments that are never a section: Drupal system paths, files, feeds.
+# First path segments that are never a section: Drupal and WordPress system paths, listings,
+# files, feeds.
 NON_SECTION_SEGMENTS = frozenset(
     {
+        "analytics", "page", "category", "wp-content", "wp-includes", "wp-admin", "wp-json",
+        "wp-login.php", "xmlrpc.php", "embed", "trackback", "amp", "newsletter", "subscribe",
         "node", "print", "user", "users", "search", "taxonomy", "tags", "tag", "admin", "sites",
         "files", "misc", "modules", "themes", "profiles", "includes", "comment", "comments",
         "contact", "filter", "rss", "feed", "feeds", "author", "authors", "about", "system",
@@ -33,7 +36,7 @@ NON_SECTION_SEGMENTS = frozenset(
         "logout", "register",
     }
 )
-LANGUAGE_PREFIXES = {"ru": "ru"}
+LANGUAGE_PREFIXES = {"ru": "ru", "be": "be"}
 _FILE_SUFFIXES = frozenset(
     {
         ".xml", ".rss", ".atom", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".zip", ".rar",
@@ -41,7 +44,12 @@ _FILE_SUFFIXES = frozenset(
         ".json", ".txt", ".ico",
     }
 )
-_NON_ARTICLE_LAST = frozenset({"feed", "rss", "print", "edit", "delete", "amp", "page"})
+_NON_ARTICLE_LAST = frozenset({"feed", "rss", "print", "edit", "delete", "amp", "page", "embed", "trackback"})
+# The weekly rendering's listings: /analytics/ (all trends) and /analytics/{category}/.
+LISTING_ROOT = "analytics"
+# WordPress paging: /page/N/ after the listing's path, or ?paged=N; the dated rendering: ?page=N.
+_PAGED_PATH = re.compile(r"/page/(\d+)/?$")
+_PAGE_PARAMS = ("page", "paged")
 
 
 def _is_tracking(name: str) -> bool:
@@ -93,7 +101,7 @@ def _segments(url: str) -> list[str]:
 
 
 def language_from_url(url: str) -> str:
-    """"ru" for the /ru/ mirror, "en" otherwise."""
+    """"ru" or "be" for the /ru/ and /be/ mirrors, "en" otherwise."""
     segments = _segments(url)
     return LANGUAGE_PREFIXES.get(segments[0].lower(), "en") if segments else "en"
 
@@ -106,7 +114,7 @@ def _content_segments(url: str) -> list[str]:
 
 
 def category_from_url(url: str) -> str | None:
-    """The section slug: the first path segment after an optional /ru ("/ru/economy/x" → "economy")."""
+    """The section slug: the first path segment after an optional /ru or /be ("/ru/economy/x" → "economy")."""
     segments = _content_segments(url)
     if not segments or segments[0].lower() in NON_SECTION_SEGMENTS:
         return None
@@ -114,7 +122,8 @@ def category_from_url(url: str) -> str | None:
 
 
 def is_article_url(url: str) -> bool:
-    """True for /{category}/{slug} and /ru/{category}/{slug}; not system paths, files or feeds."""
+    """True for /{category}/{slug} (slash or not) and its /ru/ and /be/ forms; not listings,
+    paging, system paths, files or feeds."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -130,26 +139,65 @@ def is_article_url(url: str) -> bool:
     return posixpath.splitext(slug)[1] not in _FILE_SUFFIXES
 
 
-def same_site(url: str, other: str) -> bool:
-    """Same host and port, ignoring scheme and a leading "www."."""
-    a, b = urlsplit(url), urlsplit(other)
+# The site's own hosts (CONTRACT.md "The site's hosts"): a link from one to another stays on the
+# site. The crawl adds the SITE_HOSTS setting's (crawler/hosts.py).
+BUILTIN_SITE_HOSTS = ("belarusinfocus.pro", "www.belarusinfocus.pro", "belarusinfocus.info", "www.belarusinfocus.info")
+_SITE_FAMILY = frozenset(host.removeprefix("www.") for host in BUILTIN_SITE_HOSTS)
 
-    def host(parts):
-        netloc = parts.netloc.lower()
-        return netloc[4:] if netloc.startswith("www.") else netloc
 
-    return bool(a.netloc) and host(a) == host(b)
+def same_site(url: str, other: str, also: frozenset[str] = frozenset()) -> bool:
+    """Same host and port, ignoring scheme and a leading "www.", or both hosts of the site
+    (its built-in hosts, plus the host[:port] names in `also`)."""
+    a, b = _bare_netloc(url), _bare_netloc(other)
+    if not a:
+        return False
+    if a == b:
+        return True
+    family = _SITE_FAMILY | {host.removeprefix("www.") for host in also} if also else _SITE_FAMILY
+    return a in family and b in family
+
+
+def _bare_netloc(url: str) -> str:
+    netloc = urlsplit(url).netloc.lower()
+    return netloc[4:] if netloc.startswith("www.") else netloc
 
 
 def is_section_url(url: str) -> bool:
-    """True for a section listing: /{category} or /ru/{category}, with or without ?page=N."""
+    """True for a listing: the dated rendering's /{category} (and /ru/, /be/ forms), the weekly
+    rendering's /analytics/ and /analytics/{category}/, on any page of either paging form."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return False
     if parts.scheme not in ("http", "https", ""):
         return False
-    segments = _content_segments(url)
+    segments = _content_segments(_PAGED_PATH.sub("", parts.path))
+    if segments[:1] == [LISTING_ROOT]:
+        return len(segments) == 1 or (len(segments) == 2 and segments[1].lower() not in NON_SECTION_SEGMENTS)
     if len(segments) != 1 or segments[0].lower() in NON_SECTION_SEGMENTS:
         return False
     return posixpath.splitext(segments[0])[1].lower() not in _FILE_SUFFIXES
+
+
+def is_weekly_listing_url(url: str) -> bool:
+    """/analytics/ or /analytics/{category}/ (any page): the weekly rendering's listings."""
+    return is_section_url(url) and _content_segments(url)[:1] == [LISTING_ROOT]
+
+
+def listing_page_number(url: str) -> int | None:
+    """The page number a listing URL names (/page/N, ?paged=N, ?page=N); None for its first
+    page as linked from menus (no number at all)."""
+    parts = urlsplit(url)
+    match = _PAGED_PATH.search(parts.path)
+    if match:
+        return int(match.group(1))
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name in _PAGE_PARAMS:
+            return int(value) if value.isdigit() else 0
+    return None
+
+
+def is_language_home(url: str) -> bool:
+    """/ru or /be alone: a language's home page, which lists its sections and latest articles."""
+    segments = _segments(url)
+    return len(segments) == 1 and segments[0].lower() in LANGUAGE_PREFIXES

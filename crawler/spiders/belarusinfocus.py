@@ -1,14 +1,23 @@
 """Spider `belarusinfocus`: navigation only. Extraction lives in crawler.extraction.
 
-Articles are discovered three ways, so that none is missed when one source is incomplete:
-section listings (newest first, `?page=N`), the sitemap (and RSS feed), and links between
-articles (the "Similar articles" block, the sidebar). Every URL is canonicalised before it is
-requested, so an article reached through several addresses is fetched once.
+The crawl starts at the base URL's home page: where it ends up after redirects is the site's
+current host (crawler/hosts.py), and every URL requested or stored is moved onto it. When other
+hosts of the site exist the spider first yields SiteMoved, so the loader moves rows stored under
+them before merging what follows.
 
-Incremental by default (crawler/recrawl.py): listings are newest first, so paging a section
-stops at the first page that holds only stored articles, and a stored article is fetched again
-only when the recrawl policy says so, with a conditional request. `-a full=1` walks every
-listing page and revalidates every stored article.
+Articles are discovered several ways, so that none is missed when one source is incomplete:
+listings (newest first: the dated rendering's /{category}?page=N, the weekly rendering's
+/analytics/{category}/ paged /page/N/ or ?paged=N), sitemaps (those robots.txt lists, indexes
+included; /sitemap.xml when it lists none), feeds (those the home page announces; /feed/ and
+/rss.xml when it announces none), and links between articles ("Similar articles", "Read more",
+the sidebar). Every URL is canonicalised before it is requested, so an article reached through
+several addresses or hosts is fetched once.
+
+Incremental by default (crawler/recrawl.py): listings are newest first, so paging a listing
+stops at the first page that holds only stored articles (numbered pager links are not followed
+for that reason), and a stored article is fetched again only when the recrawl policy says so,
+with a conditional request. `-a full=1` walks every listing page and revalidates every stored
+article.
 
 With REDIS_URL set the spider is one worker of a shared crawl (crawler/frontier.py): the same
 navigation, on a frontier and dupefilter shared through Redis, with the recrawl policy fed from
@@ -22,37 +31,51 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import UsageError
-from scrapy.utils.sitemap import Sitemap
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extraction import ArticlePage, ListingPage
-from crawler.extraction.urls import canonicalize_url, is_article_url, is_section_url
+from crawler.extraction.urls import (
+    canonicalize_url, is_article_url, is_language_home, is_section_url, is_weekly_listing_url, listing_page_number,
+)
 from crawler.frontier import apply_worker_settings, redis_url
-from crawler.items import Revisit
+from crawler.hosts import DEFAULT_BASE_URL, AddressStyle, SiteHosts, checked_base_url, checked_site_hosts
+from crawler.items import Revisit, SiteMoved
 from crawler.middlewares import failure_to_error
 from crawler.recrawl import RecrawlPolicy
+from crawler.spiders.discovery import (
+    GUESSED_FEEDS, GUESSED_SITEMAPS, announced_feeds, feed_links, robots_sitemaps, sitemap_entries,
+)
 from warehouse import Warehouse, WarehouseError, resolve_db_path, resolve_staging_dir
 from warehouse.staging import read_known_state
 
 # Drupal's old addresses answer with a redirect to the article's current path.
-LEGACY_NODE_PATH = re.compile(r"^(/ru)?/node/\d+/?$")
+LEGACY_NODE_PATH = re.compile(r"^(/ru|/be)?/node/\d+/?$")
 
 
 class BelarusInFocusSpider(scrapy.Spider):
     name = "belarusinfocus"
-    default_base_url = "https://belarusinfocus.info"
-    # The English and Russian home pages; the sections are found from their links.
-    home_paths = ("/", "/ru")
+    default_base_url = DEFAULT_BASE_URL
 
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
         apply_worker_settings(settings)  # REDIS_URL set: a worker of a shared crawl (crawler/frontier.py)
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.hosts = SiteHosts(spider.base_url, checked_site_hosts(crawler.settings.get("SITE_HOSTS")))
+        # A redirect between the site's hosts is followed (Scrapy's offsite filter reads this).
+        spider.allowed_domains = spider.hosts.domains()
+        return spider
+
     def __init__(self, base_url: str | None = None, full: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.base_url = checked_base_url(base_url or self.default_base_url)
-        self.allowed_domains = [urlsplit(self.base_url).hostname]
+        self.hosts = SiteHosts(self.base_url)
+        self.addresses = AddressStyle()
+        self.home_seen = False
         self.full = str(full or "").lower() in ("1", "true", "yes")
         # URLs already requested by this process. Scrapy's dupefilter would drop the repeats too,
         # but every page links dozens of known articles and every section: building a Request
@@ -62,31 +85,52 @@ class BelarusInFocusSpider(scrapy.Spider):
 
     async def start(self):
         self.policy = self._recrawl_policy()
-        starts = [(self.base_url + path, self.parse_listing) for path in self.home_paths]
-        starts += [(self.base_url + "/sitemap.xml", self.parse_sitemap), (self.base_url + "/rss.xml", self.parse_feed)]
-        for url, callback in starts:
-            for request in self._request(url, callback):
-                yield request
+        home = canonicalize_url(self.base_url + "/")
+        self.requested.add(home)
+        # Everything else waits for the home page: it says which host is current.
+        yield scrapy.Request(home, callback=self.parse_home, errback=self.home_failed, dont_filter=True)
 
     # -- callbacks -------------------------------------------------------------------------
 
+    def parse_home(self, response):
+        self._arrived(response)
+        yield from self._settle_host(response.url)
+        yield from self._discovery_starts(response)
+        yield from self.parse_listing(response)
+
+    def home_failed(self, failure):
+        yield from self.record_failure(failure)
+        response = getattr(failure.value, "response", None) if failure.check(HttpError) else None
+        if response is not None:  # the site answers, only not its home page: discover the rest
+            yield from self._settle_host(response.url)
+            yield from self._discovery_starts(None)
+
     def parse_listing(self, response):
-        """Home page or a section listing: articles, the next page, other sections."""
-        page = ListingPage(response.url, response.body, _encoding(response))
-        articles = page.article_urls()  # canonical already, like every URL extraction returns
-        for url in articles:
-            yield from self._article_request(url)
-        next_url = page.next_page_url()
+        """Home page or a listing: articles, the next page, other listings."""
+        self._arrived(response)
+        page = ListingPage(response.url, response.body, _encoding(response), site_hosts=self.hosts.extra())
+        self.addresses.trailing_slash = self.addresses.trailing_slash or page.writes_trailing_slashes
+        articles = []
+        for listed in page.article_urls():  # canonical already, like every URL extraction returns
+            url = self.hosts.on_current(listed)
+            if url is not None:
+                articles.append(url)
+                yield from self._article_request(url, address=self.hosts.on_current(page.address_of(listed), True))
+        next_url = self.hosts.on_current(page.next_page_url() or "")
         if next_url and self.policy.should_walk_on(articles):
-            yield from self._request(next_url, self.parse_listing)
+            yield from self._request(self.addresses.address(next_url), self.parse_listing)
         yield from self._follow_links(page.links())
 
     def parse_article(self, response):
         if response.status == 304:
-            yield Revisit(url=canonicalize_url(response.url), outcome="seen")
+            yield Revisit(url=self._moved(response.url), outcome="seen")
             return
+        self._arrived(response)
         page = ArticlePage(response.url, response.body, _encoding(response))
         item = page.to_item()
+        item.url, item.site = self._moved(item.url), self.hosts.current
+        for link in item.similar_links:
+            link.url = self._moved(link.url)
         item.etag = _header(response, b"ETag")
         item.last_modified = _header(response, b"Last-Modified")
         yield item
@@ -97,35 +141,90 @@ class BelarusInFocusSpider(scrapy.Spider):
         article link (a stored article is not downloaded again just because of its old address)."""
         location = _header(response, b"Location")
         if response.status in (301, 302, 307, 308):
-            if location and is_article_url(response.urljoin(location)):
-                yield from self._article_request(canonicalize_url(response.urljoin(location)))
+            target = self.hosts.on_current(response.urljoin(location)) if location else None
+            if target and is_article_url(target):
+                yield from self._article_request(target)
         else:
             yield from self.parse_article(response)
 
+    def parse_robots(self, response):
+        yield from self._sitemaps(self._on_site(robots_sitemaps(response.body, response.url), as_written=True))
+
+    def robots_failed(self, failure):
+        yield from self._sitemaps([])
+
     def parse_sitemap(self, response):
-        sitemap = Sitemap(response.body)
-        for entry in sitemap:
-            url = entry.get("loc", "")
-            if sitemap.type == "sitemapindex":
-                yield from self._request(url, self.parse_sitemap)
-            elif is_article_url(url):
-                yield from self._article_request(canonicalize_url(url), lastmod=_w3c_datetime(entry.get("lastmod")))
+        for entry in sitemap_entries(response.body):
+            address = self.hosts.on_current(entry.loc, as_written=True)
+            if address is None:
+                continue
+            if entry.is_sitemap:
+                yield from self._request(address, self.parse_sitemap)
+            elif is_article_url(address):
+                yield from self._article_request(canonicalize_url(address), entry.lastmod, address)
 
     def parse_feed(self, response):
-        for url in response.xpath("//item/link/text()").getall():
-            if is_article_url(url.strip()):
-                yield from self._article_request(canonicalize_url(url.strip()))
+        if not isinstance(response, TextResponse):
+            return
+        for address in self._on_site(feed_links(response.selector), as_written=True):
+            if is_article_url(address):
+                yield from self._article_request(canonicalize_url(address), address=address)
+
+    def ignore_failure(self, failure):
+        """A guessed address (a sitemap or feed the site did not name) that is not there."""
+        self.logger.debug("Not there: %s (%s)", getattr(failure.request, "url", "?"), failure.getErrorMessage())
+        return []
 
     def record_failure(self, failure):
         error = failure_to_error(failure)
         if error is None:
             return
+        error.url = self._moved(error.url)
         yield error
         # A stored article that now answers 404/410 is marked gone (never deleted).
         if error.kind == "http" and error.message in ("HTTP 404", "HTTP 410") and self.policy.is_known(error.url):
             yield Revisit(url=error.url, outcome="gone")
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _settle_host(self, home_url: str):
+        """The home page's final address makes its host current; stored URLs are matched there,
+        and the loader is told to move rows stored under the site's other hosts."""
+        previous, self.home_seen = self.hosts.current, True
+        self.requested.add(canonicalize_url(home_url))
+        if self.hosts.move_to(home_url):
+            self.logger.info("The site's home page %s is now at %s: crawling %s", previous, home_url,
+                             self.hosts.current)
+        self.policy.match_on(self.hosts.on_current)
+        others = self.hosts.other_sites()
+        if others:
+            yield SiteMoved(from_sites=others, to_site=self.hosts.current)
+
+    def _arrived(self, response) -> None:
+        """What a response's final address teaches: the site's address form, and, to a worker of
+        a shared crawl that never saw the home page (another worker took it), the current host."""
+        redirects = response.meta.get("redirect_urls")
+        self.addresses.learn(response.url, redirects)
+        if redirects and not self.home_seen and self.hosts.move_to(response.url):
+            self.policy.match_on(self.hosts.on_current)
+
+    def _sitemaps(self, named: list[str]):
+        """The sitemaps robots.txt names, or the usual address when it names none."""
+        for url in named or [self.hosts.current + path for path in GUESSED_SITEMAPS]:
+            yield from self._request(url, self.parse_sitemap, guessed=not named)
+
+    def _discovery_starts(self, home):
+        """robots.txt (for its sitemaps) and the feeds the home page announces."""
+        current = self.hosts.current
+        robots = current + "/robots.txt"
+        self.requested.add(robots)
+        yield scrapy.Request(robots, callback=self.parse_robots, errback=self.robots_failed,
+                             meta={"dont_obey_robotstxt": True})
+        feeds = []
+        if isinstance(home, TextResponse):
+            feeds = self._on_site(map(home.urljoin, announced_feeds(home.selector)), as_written=True)
+        for url in feeds or [current + path for path in GUESSED_FEEDS]:
+            yield from self._request(url, self.parse_feed, guessed=not feeds)
 
     def _recrawl_policy(self) -> RecrawlPolicy:
         settings = self.crawler.settings
@@ -149,55 +248,59 @@ class BelarusInFocusSpider(scrapy.Spider):
         return RecrawlPolicy(known, full=self.full, refetch_days=refetch_days,
                              failed=failed, walk_all_listings=not last_run_finished)
 
+    def _on_site(self, urls, as_written: bool = False) -> list[str]:
+        """The URLs that are on the site, moved onto its current host, in order."""
+        moved = (self.hosts.on_current(url, as_written) for url in urls)
+        return [url for url in moved if url is not None]
+
+    def _moved(self, url: str) -> str:
+        return self.hosts.on_current(url) or url
+
     def _follow_links(self, urls):
+        urls = self._on_site(urls)
+        # A page of the weekly rendering links its listings under /analytics/: its one-segment
+        # links (/about-monitoring) are pages, not the dated rendering's section listings.
+        weekly = any(map(is_weekly_listing_url, urls))
         for url in urls:
             if is_article_url(url):
                 yield from self._article_request(url)
             elif LEGACY_NODE_PATH.match(urlsplit(url).path):
                 yield scrapy.Request(url, callback=self.parse_old_address, errback=self.record_failure,
                                      meta={"dont_redirect": True, "handle_httpstatus_list": [301, 302, 307, 308]})
-            elif is_section_url(url) and (self.policy.walk_all_listings or "page=" not in urlsplit(url).query):
+            elif is_language_home(url):
+                yield from self._request(self.addresses.address(url), self.parse_listing)
+            elif is_section_url(url) and (self.policy.walk_all_listings or listing_page_number(url) is None) \
+                    and (not weekly or is_weekly_listing_url(url)):
                 # A pager's numbered links would bypass the incremental stop: deeper pages are
                 # reached through parse_listing's next link unless every listing is walked.
-                yield from self._request(url, self.parse_listing)
+                yield from self._request(self.addresses.address(url), self.parse_listing)
 
-    def _article_request(self, url: str, lastmod: datetime | None = None):
+    def _article_request(self, url: str, lastmod: datetime | None = None, address: str | None = None):
+        """Ask for the article `url` (canonical) at `address` (the form the site links, with
+        its trailing slash: asking for another form costs a redirect), unless the recrawl
+        policy says it is stored and unchanged."""
         if url in self.requested:
             return
         if not self.policy.should_fetch(url, lastmod):
             self.crawler.stats.inc_value("recrawl/skipped_known")
             return
         self.requested.add(url)
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.record_failure,
-                             headers=self.policy.conditional_headers(url),
+        yield scrapy.Request(address or self.addresses.address(url), callback=self.parse_article,
+                             errback=self.record_failure, headers=self.policy.conditional_headers(url),
                              meta={"handle_httpstatus_list": [304]})
 
-    def _request(self, url: str, callback):
-        url = canonicalize_url(url)
-        if url not in self.requested:
-            self.requested.add(url)
-            yield scrapy.Request(url, callback=callback, errback=self.record_failure)
-
-
-def checked_base_url(base_url: str) -> str:
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"-a base_url must be an http(s) address like https://belarusinfocus.info, got {base_url!r}")
-    return base_url.rstrip("/")
+    def _request(self, url: str, callback, guessed: bool = False):
+        # Requested as given (a guessed "/feed/" keeps its slash), known by its canonical form.
+        key = canonicalize_url(url)
+        if key not in self.requested:
+            self.requested.add(key)
+            errback = self.ignore_failure if guessed else self.record_failure
+            yield scrapy.Request(url, callback=callback, errback=errback)
 
 
 def _header(response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _w3c_datetime(text: str | None) -> datetime | None:
-    """A sitemap <lastmod> (W3C datetime: a date, or a date and time with an offset)."""
-    try:
-        value = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _encoding(response) -> str | None:

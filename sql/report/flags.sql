@@ -2,8 +2,10 @@
 -- kind, subject, detail. (Failing data checks, sql/checks/*.sql, are added by the report.)
 --   coverage    a field of the last run with coverage collapsed against the recent runs (layout drift);
 --   run         one of the last 10 runs that did not finish normally (interrupted, still running, ...);
---   undated     articles stored without a date: they are in no monthly trend;
---   gone        articles that now answer 404/410 (kept, with gone_at).
+--   undated     articles stored with neither a date nor a week: they are in no monthly trend;
+--   gone        articles that now answer 404/410 (kept, with gone_at);
+--   status      articles whose page shows a status in words the extractor could not map
+--               (category_status NULL, the words in category_status_text): in no status trend.
 with
 
 runs as (
@@ -59,9 +61,9 @@ undated as (
     select
         'undated' as kind,
         'articles' as subject,
-        format('{} article(s) without a date are in no monthly trend', count(*)) as detail
-    from articles
-    where published_at is null
+        format('{} article(s) with neither a date nor a week are in no monthly trend', count(*)) as detail
+    from stg_articles
+    where published_on is null
     having count(*) > 0
 ),
 
@@ -73,9 +75,21 @@ gone as (
     from articles
     where gone_at is not null
     having count(*) > 0
+),
+
+status_words as (
+    select
+        'status' as kind,
+        'articles' as subject,
+        format('{} article(s) show a status in words not understood, e.g. “{}”: category_status is NULL',
+               count(*), min(category_status_text)) as detail
+    from articles
+    where category_status is null and category_status_text is not null
+    having count(*) > 0
 )
 
 select * from collapsed
 union all select * from unfinished
 union all select * from undated
 union all select * from gone
+union all select * from status_words

@@ -1,7 +1,8 @@
 -- summary: one row, the report's header: what the selection holds and what the warehouse holds.
 -- Columns: articles (dated articles in the selection; equals the sum of trend_monthly.articles
---          over it), english, russian, first_month, last_month, categories,
---          articles_in_warehouse (all articles, dated or not), undated_in_warehouse.
+--          over it), english, russian, belarusian, first_month, last_month, categories,
+--          articles_in_warehouse (all articles, dated or not), undated_in_warehouse (neither a date
+--          nor a week: no published_on).
 -- Params: $since, $category.
 with
 
@@ -21,6 +22,7 @@ summarised as (
         (select count(*) from selected) as articles,
         (select count(*) from selected where language = 'en') as english,
         (select count(*) from selected where language = 'ru') as russian,
+        (select count(*) from selected where language = 'be') as belarusian,
         (select min(month) from selected) as first_month,
         (select max(month) from selected) as last_month,
         (select count(distinct category) from selected) as categories,

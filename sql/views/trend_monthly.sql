@@ -1,10 +1,10 @@
--- trend_monthly: one row per month × category, for every month from the first dated article
--- to the last and every category that has a dated article.
--- Columns: month (date, first day of the Minsk calendar month), category,
+-- trend_monthly: one row per month × category, for every month from the first article with a published_on
+-- to the last and every category that has one.
+-- Columns: month (date, first day of the Minsk calendar month of stg_articles.published_on), category,
 --          articles (published that month; 0 when none: a gap in a trend is a zero, not a missing row),
 --          share (articles / all articles of that month; NULL in a month with no articles at all),
 --          change (articles minus the same category's previous month; NULL in the first month).
--- Articles without a publication date have no month and are left out.
+-- Articles with neither a publication date nor a week (published_on NULL) are left out.
 create or replace view trend_monthly as
 with
 

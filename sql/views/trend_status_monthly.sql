@@ -1,10 +1,10 @@
 -- trend_status_monthly: one row per month × category × category_status, for every month from
--- the first dated article to the last, every category and every status that a dated article has.
--- Columns: month (date, first day of the Minsk calendar month), category,
+-- the first article with a published_on to the last, every category and every status such an article has.
+-- Columns: month (date, first day of the Minsk calendar month of stg_articles.published_on), category,
 --          category_status (NULL counts the articles whose page shows no status),
 --          articles (0 when none).
 -- Summed over category_status, articles equals trend_monthly.articles.
--- Articles without a publication date have no month and are left out.
+-- Articles with neither a publication date nor a week (published_on NULL) are left out.
 create or replace view trend_status_monthly as
 with
 

@@ -1,6 +1,6 @@
 -- trend_terms_monthly: one row per month × rising term: the 20 terms per month whose share of
 -- the month's articles rose most against the three calendar months before.
--- Columns: month (date, first day of the Minsk calendar month), term,
+-- Columns: month (date, first day of the Minsk calendar month of stg_articles.published_on), term,
 --          articles (that month's articles containing the term),
 --          lift = share now / share before, where
 --              share now    = articles / all articles of the month,
@@ -12,7 +12,7 @@
 -- baseline and no rows. Ties: more articles first, then the term alphabetically.
 -- Terms are the tokens similarity_content starts from (_article_terms: stop words out). A term
 -- in most articles, which similarity drops, has a share near 1 every month and never rises.
--- Undated articles are left out.
+-- Articles with neither a publication date nor a week (published_on NULL) are left out.
 create or replace view trend_terms_monthly as
 with
 

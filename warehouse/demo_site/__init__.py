@@ -1,10 +1,19 @@
 """The bundled offline copy of "Belarus in Focus": a seeded, generated site on loopback.
 
-    site = build_site(seed=2017, articles=160, ru_share=0.3)   # ground truth: site.articles
-    with DemoServer(site, theme="classic") as server:          # or theme="modern"
+    site = build_site(seed=2017, articles=160, ru_share=0.3, be_share=0.1)  # ground truth: site.articles
+    with DemoServer(site, theme="weekly") as server:   # or "classic", "modern", "broken" (dated)
         ...  # crawl server.base_url; inspect server.requests
+    truth.expected_fields(article, theme)              # what a correct extractor returns per page
 
-Or in a shell: `python -m warehouse.demo_site --port 8017 --theme modern`.
+Or in a shell: `python -m warehouse.demo_site --port 8017 --theme weekly`.
+
+Renderings: the dated themes (themes.py, routes in pages.py) show the Drupal site of 2016-2019;
+"weekly" (weekly_routes.py, weekly_markup.py) the WordPress site since: the week instead of
+the date, a status sentence, bylines, /analytics/ listings, /feed/, sitemaps via robots.txt.
+Languages: English, Russian mirrors under /ru/, Belarusian mirrors under /be/.
+
+The move: `DemoServer(site, moved_to="http://127.0.0.2:PORT")` (or setting `.moved_to` while it
+runs, or `--moved-to URL`) answers every request with 301 to the same path and query there.
 
 Faults (all deterministic; paths on `site.faults`):
 
@@ -26,6 +35,9 @@ Faults (all deterministic; paths on `site.faults`):
   not an expected article: `site.expected_articles()` leaves it out, and so does the sitemap;
 - robots.txt disallows /user/, /search and /print/; every page links /user/login and
   /search?q=..., every article /print/...; they answer 200, so a request shows in the log.
+
+- unclear_status_path (weekly theme only): the sentence "The situation is unclear", which
+  maps to no status (category_status None there; the dated themes show its icon as usual).
 
 Also: `site.seed_path` / `site.seed_similar_path` are the two real articles with their real
 text, and `site.month_boundary_path` is published at 00:30 Minsk time on 1 March 2017.

@@ -1,4 +1,4 @@
-"""The offline site's content and ground truth: `build_site(seed, articles, ru_share) -> Site`.
+"""The offline site's content: `build_site(seed, articles, ru_share, be_share) -> Site` (model.py).
 
 Everything follows from the seed, so tests can state exact expectations. Article metadata
 (path, title, date, status, credit, similar links) is built eagerly, which is cheap even for
@@ -19,186 +19,22 @@ from __future__ import annotations
 
 import calendar
 import random
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
-from functools import cached_property
-from typing import NamedTuple
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from warehouse.demo_site import seed_article
+from warehouse.demo_site.model import (  # noqa: F401 - re-exported: content is the site's public module
+    LANGUAGES, MINSK, OVERSIZED_MIN_BYTES, PAGE_SIZE, SIDEBAR_TRACKING, UNCLEAR_SENTENCE, DemoArticle,
+    Faults, MissingArticle, SimilarRef, Site, listing_url_for, newest_first, normalize_path,
+)
+from warehouse.demo_site.people import assign_authors
 from warehouse.demo_site.text import make_lead, make_paragraphs, make_title, slugify
-from warehouse.demo_site.vocabulary import CATEGORIES, CREDITS_EN, CREDITS_RU
+from warehouse.demo_site.vocabulary import CATEGORIES, CREDITS_BE, CREDITS_EN, CREDITS_RU
 
-MINSK = ZoneInfo("Europe/Minsk")
 MONTHS = tuple(f"{y}-{m:02d}" for y in (2016, 2017, 2018) for m in range(1, 13)
                if "2016-06" <= f"{y}-{m:02d}" <= "2018-06")
-PAGE_SIZE = 10
 FIRST_NODE_ID = 1000
 STATUSES = ("positive", "negative", "neutral")
-OVERSIZED_MIN_BYTES = 10 * 1024 * 1024
-
-
-class SimilarRef(NamedTuple):
-    """One teaser of a Similar articles block, as the site links it (canonical path)."""
-
-    path: str
-    title: str
-
-
-@dataclass(eq=False)
-class DemoArticle:
-    """Ground truth for one article page. `published_at` is None only for the undated fault."""
-
-    node_id: int
-    path: str  # canonical, root-relative: "/economy/slug" or "/ru/economy/slug"
-    language: str  # "en" | "ru"
-    category: str
-    title: str
-    published_at: datetime | None  # tz-aware Europe/Minsk
-    category_status: str  # positive | negative | neutral
-    photo_credit: str  # without the label
-    credit_label: str  # "Photo" or "Фото", as the page shows it
-    sort_at: datetime  # listing order; the undated article keeps a hidden one
-    text_seed: str
-    kind: str = "ordinary"  # ordinary | seed | oversized
-    fixed_paragraphs: tuple[str, ...] | None = None
-    translation: str | None = None  # path of the same article in the other language
-    similar: list[SimilarRef] = field(default_factory=list)
-
-    @cached_property
-    def paragraphs(self) -> tuple[str, ...]:
-        if self.fixed_paragraphs is not None:
-            return self.fixed_paragraphs
-        month = self.sort_at.strftime("%Y-%m")
-        rng = random.Random(self.text_seed)
-        return tuple(make_paragraphs(rng, self.category, self.language, month))
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
-
-    @property
-    def lead(self) -> str:
-        return make_lead(self.paragraphs[0])
-
-    @property
-    def slug(self) -> str:
-        return self.path.rsplit("/", 1)[1]
-
-    @property
-    def similar_links(self) -> list[tuple[str, str, int]]:
-        """(path, title, position) with 1-based positions, as the crawler should store them."""
-        return [(ref.path, ref.title, i) for i, ref in enumerate(self.similar, start=1)]
-
-
-@dataclass(eq=False)
-class MissingArticle:
-    """A link target that answers 404: shown in a teaser or listing, never served."""
-
-    path: str
-    language: str
-    category: str
-    title: str
-    published_at: datetime
-    photo_credit: str
-    credit_label: str
-    lead: str
-
-
-@dataclass(frozen=True)
-class Faults:
-    """The deterministic faults of the site (paths are root-relative)."""
-
-    transient_500_path: str  # answers 500 to its first request per server, then 200
-    missing_similar: tuple[str, str]  # (article whose Similar block links it, 404 path)
-    missing_listing: tuple[str, str]  # (listing URL that lists it, 404 path)
-    redirect_from: str  # "/node/<id>": 301 to redirect_to; linked from the home page
-    redirect_to: str
-    alias_target: str  # served 200 with the same content under every alias_hrefs entry
-    alias_hrefs: tuple[str, ...]  # trailing slash (home page), utm_* (sidebar), #comments (itself)
-    cp1251_path: str | None  # Russian article served as windows-1251 (None without Russian pages)
-    undated_path: str  # shows no date element at all
-    oversized_path: str  # > 10 MB; linked from its listing; not an expected article
-    other_host: str = "localhost"  # the footer links http://localhost:PORT/ (same server)
-    offsite_hosts: tuple[str, ...] = ("www.facebook.com", "twitter.com")
-    robots_disallowed: tuple[str, ...] = ("/user/", "/search", "/print/")
-    oversized_min_bytes: int = OVERSIZED_MIN_BYTES
-
-    @property
-    def missing_paths(self) -> tuple[str, str]:
-        return (self.missing_similar[1], self.missing_listing[1])
-
-
-def normalize_path(target: str) -> str:
-    """The path of a link or request target without query, fragment or trailing slash."""
-    path = urlsplit(target).path or "/"
-    return path.rstrip("/") or "/"
-
-
-@dataclass(eq=False)
-class Site:
-    seed: int
-    articles: list[DemoArticle]  # English (chronological), then Russian (chronological)
-    faults: Faults
-    seed_path: str
-    seed_similar_path: str
-    month_boundary_path: str
-    missing: dict[str, MissingArticle]
-    _by_path: dict[str, DemoArticle] = field(repr=False)
-    _by_node: dict[int, DemoArticle] = field(repr=False)
-    _listings: dict[tuple[str, str], list[DemoArticle]] = field(repr=False)
-    _latest: dict[str, list[DemoArticle]] = field(default_factory=dict, repr=False)
-
-    categories = CATEGORIES
-
-    def article(self, path: str) -> DemoArticle | None:
-        """The article at `path`; any alias (trailing slash, query, fragment) also matches."""
-        return self._by_path.get(normalize_path(path))
-
-    def by_node(self, node_id: int) -> DemoArticle | None:
-        return self._by_node.get(node_id)
-
-    def teaser_target(self, path: str) -> DemoArticle | MissingArticle | None:
-        return self.article(path) or self.missing.get(normalize_path(path))
-
-    def expected_articles(self) -> list[DemoArticle]:
-        """Articles a correct crawl stores: all but the oversized one (404 targets are not articles)."""
-        return [a for a in self.articles if a.kind != "oversized"]
-
-    def listing(self, language: str, category: str) -> list[DemoArticle]:
-        """Every article of a section, newest first, as the listing pages show them."""
-        return self._listings[(language, category)]
-
-    def page_count(self, language: str, category: str) -> int:
-        return max(1, -(-len(self.listing(language, category)) // PAGE_SIZE))
-
-    def listing_page(self, language: str, category: str, page: int) -> list[DemoArticle | MissingArticle] | None:
-        """Items of `?page=N` (0-based, Drupal style) including any 404 item; None past the end."""
-        if not 0 <= page < self.page_count(language, category):
-            return None
-        items: list[DemoArticle | MissingArticle] = list(
-            self.listing(language, category)[page * PAGE_SIZE:(page + 1) * PAGE_SIZE])
-        listing_url, missing_path = self.faults.missing_listing
-        if listing_url == listing_url_for(language, category, page):
-            items.insert(min(2, len(items)), self.missing[missing_path])
-        return items
-
-    def latest(self, language: str, count: int) -> list[DemoArticle]:
-        """The newest articles of a language (the Recent trends block), the oversized one excluded."""
-        if language not in self._latest:  # every page shows this block: sort once, not per page
-            found = [a for a in self.articles if a.language == language and a.kind != "oversized"]
-            self._latest[language] = sorted(found, key=_newest_first)
-        return self._latest[language][:count]
-
-
-def listing_url_for(language: str, category: str, page: int) -> str:
-    prefix = "/ru" if language == "ru" else ""
-    return f"{prefix}/{category}" + (f"?page={page}" if page else "")
-
-
-def _newest_first(article: DemoArticle) -> tuple:
-    return (-article.sort_at.timestamp(), -article.node_id)
 
 
 def _volume(category: str, index: int, month: str) -> float:
@@ -233,6 +69,8 @@ def _status(rng: random.Random, category: str, when: datetime) -> str:
 
 
 def _credit(rng: random.Random, language: str) -> tuple[str, str]:
+    if language == "be":
+        return "Фота", rng.choice(CREDITS_BE)
     if language == "ru" or rng.random() < 0.2:
         return "Фото", rng.choice(CREDITS_RU)
     return "Photo", rng.choice(CREDITS_EN)
@@ -253,13 +91,17 @@ class _Slugs:
         return path
 
 
-def build_site(seed: int = 2017, articles: int = 160, ru_share: float = 0.3) -> Site:
+def build_site(seed: int = 2017, articles: int = 160, ru_share: float = 0.3, be_share: float = 0.1) -> Site:
     """The whole site for `seed`: `articles` English articles (the two real ones and the oversized
-    one included) plus about `ru_share * articles` Russian mirror articles."""
+    one included) plus about `ru_share * articles` Russian and `be_share * articles` Belarusian
+    mirror articles. The Belarusian mirrors, the authors and the weekly rendering's faults come
+    from random streams of their own, so the English and Russian pages are the same with or
+    without them."""
     if articles < 20:
         raise ValueError("the demo site needs at least 20 articles to hold all its faults")
-    if not 0 <= ru_share <= 1:
-        raise ValueError("ru_share must be between 0 and 1")
+    for name, share in (("ru_share", ru_share), ("be_share", be_share)):
+        if not 0 <= share <= 1:
+            raise ValueError(f"{name} must be between 0 and 1")
     rng = random.Random(seed)
     slugs = _Slugs()
     english = _english_articles(rng, slugs, seed, articles - 2)
@@ -298,7 +140,7 @@ def build_site(seed: int = 2017, articles: int = 160, ru_share: float = 0.3) -> 
         for category in CATEGORIES:
             in_section = [a for a in group if a.category == category]
             _choose_similar(rng, in_section)
-            listings[(language, category)] = sorted(in_section, key=_newest_first)
+            listings[(language, category)] = sorted(in_section, key=newest_first)
     _make_reciprocal(seed_page, seed_similar)
 
     missing: dict[str, MissingArticle] = {}
@@ -326,17 +168,30 @@ def build_site(seed: int = 2017, articles: int = 160, ru_share: float = 0.3) -> 
         undated_path=undated.path,
         oversized_path=oversized.path,
     )
-    every = english + russian
+    weekly_rng = random.Random(f"{seed}:weekly")
+    belarusian = _mirrors(weekly_rng, seed, mirrorable, round(be_share * articles), "be")
+    for node_id, article in enumerate(belarusian, start=FIRST_NODE_ID + len(english) + len(russian)):
+        article.node_id = node_id
+    for category in CATEGORIES:
+        in_section = [a for a in belarusian if a.category == category]
+        _choose_similar(weekly_rng, in_section)
+        listings[("be", category)] = sorted(in_section, key=newest_first)
+    assign_authors(seed, english)
+    sources = {a.path: a for a in english}
+    for mirror in russian + belarusian:
+        source = sources[mirror.translation]
+        mirror.authors, mirror.author_links = source.authors, source.author_links
+    unclear = weekly_rng.choice([a for a in ordinary if id(a) not in picked])
+    unclear.status_sentence = UNCLEAR_SENTENCE
+    faults = replace(faults, unclear_status_path=unclear.path)
+
+    every = english + russian + belarusian
     return Site(
         seed=seed, articles=every, faults=faults, seed_path=seed_page.path,
         seed_similar_path=seed_similar.path, month_boundary_path=boundary.path, missing=missing,
         _by_path={a.path: a for a in every}, _by_node={a.node_id: a for a in every},
         _listings=listings,
     )
-
-
-# Recent trends links carry tracking parameters, as shared/promoted links on real sites do.
-SIDEBAR_TRACKING = "?utm_source=recent&utm_medium=sidebar"
 
 
 def _english_articles(rng: random.Random, slugs: _Slugs, seed: int, count: int) -> list[DemoArticle]:
@@ -380,18 +235,27 @@ def _seed_articles(slugs: _Slugs) -> tuple[DemoArticle, DemoArticle]:
 
 
 def _russian_mirrors(rng: random.Random, seed: int, sources: list[DemoArticle], count: int) -> list[DemoArticle]:
+    mirrors = _mirrors(rng, seed, sources, count, "ru")
+    by_path = {source.path: source for source in sources}
+    for mirror in mirrors:
+        by_path[mirror.translation].translation = mirror.path
+    return mirrors
+
+
+def _mirrors(rng: random.Random, seed: int, sources: list[DemoArticle], count: int,
+             language: str) -> list[DemoArticle]:
+    """Translations of `count` of the `sources` under /{language}/..., each linking its source."""
     chosen = sorted(rng.sample(sources, min(count, len(sources))), key=lambda a: (a.sort_at, a.path))
     mirrors = []
     for source in chosen:
-        label, credit = _credit(rng, "ru")
-        path = "/ru" + source.path
+        label, credit = _credit(rng, language)
+        path = f"/{language}" + source.path
         mirrors.append(DemoArticle(
-            node_id=0, path=path, language="ru", category=source.category,
-            title=make_title(rng, source.category, "ru", source.sort_at.strftime("%Y-%m")),
+            node_id=0, path=path, language=language, category=source.category,
+            title=make_title(rng, source.category, language, source.sort_at.strftime("%Y-%m")),
             published_at=source.published_at, category_status=source.category_status,
             photo_credit=credit, credit_label=label, sort_at=source.sort_at,
             text_seed=f"{seed}:{path}", translation=source.path))
-        source.translation = path
     return mirrors
 
 

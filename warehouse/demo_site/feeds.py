@@ -1,5 +1,6 @@
-"""The site's machine-readable files: robots.txt, sitemap.xml (every expected article, English
-and Russian, with lastmod) and rss.xml (the 20 latest English articles)."""
+"""The dated rendering's machine-readable files: robots.txt, sitemap.xml (every expected article,
+in every language, with lastmod) and rss.xml (the 20 latest English articles). The weekly
+rendering's are in weekly_feeds.py."""
 
 from __future__ import annotations
 

@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qs, quote, urlsplit
 
-from warehouse.demo_site import feeds
-from warehouse.demo_site.content import (
-    SIDEBAR_TRACKING, DemoArticle, MissingArticle, Site, listing_url_for, normalize_path,
+from warehouse.demo_site import feeds, weekly_routes
+from warehouse.demo_site.model import (
+    SIDEBAR_TRACKING, DemoArticle, MissingArticle, Site, language_prefix, listing_url_for, normalize_path,
 )
+from warehouse.demo_site.response import PIXEL, Response, appendix
 from warehouse.demo_site.themes import THEMES
 from warehouse.demo_site.vocabulary import CATEGORIES, SECTION_NAMES
+from warehouse.demo_site.weeks import MONTHS_BE, MONTHS_EN, MONTHS_RU
 
 SITE_NAME = "Belarus in Focus"
 CONTACT = "mailto:info@belarusinfocus.info"
-OVERSIZED_BYTES = 11 * 1024 * 1024  # the oversized page's appendix fills the body up to this
 
 LABELS = {
     "en": {
@@ -44,19 +45,38 @@ LABELS = {
         "not_found": "Страница не найдена", "not_found_text": "Запрошенная страница не найдена.",
         "search_query": "беларусь", "credit": "Фото",
     },
+    "be": {
+        "status": "Статус катэгорыі:", "similar": "Падобныя артыкулы", "recent": "Апошнія трэнды",
+        "read_more": "Падрабязней", "next": "наступная ›", "next_button": "Наступная старонка",
+        "previous": "‹ папярэдняя", "previous_button": "Папярэдняя старонка", "first": "« першая",
+        "last": "апошняя »", "print": "Версія для друку", "comments": "Каментары", "login": "Увайсці",
+        "search": "Пошук", "language": "English", "translation": "English version",
+        "latest": "Апошнія матэрыялы", "archive": "З архіва", "sections": "Раздзелы",
+        "mirror": "Люстэрка", "contact": "Звязацца з намі", "page_of": "Старонка {n} з {k}",
+        "not_found": "Старонка не знойдзена", "not_found_text": "Запытаная старонка не знойдзена.",
+        "search_query": "беларусь", "credit": "Фота",
+    },
 }
-STATUS_TEXT_RU = {"positive": "Позитивный", "negative": "Негативный", "neutral": "Нейтральный"}
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
-MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-             "октября", "ноября", "декабря")
+# The dated rendering's icon text (alt/title) on Russian and Belarusian pages; English pages
+# show the status word itself.
+STATUS_TEXT = {
+    "ru": {"positive": "Позитивный", "negative": "Негативный", "neutral": "Нейтральный"},
+    "be": {"positive": "Пазітыўны", "negative": "Негатыўны", "neutral": "Нейтральны"},
+}
+STATUS_TEXT_RU = STATUS_TEXT["ru"]
+DATED_MONTHS = {"ru": MONTHS_RU, "be": MONTHS_BE}
 
 
 def format_date(when: datetime, language: str) -> str:
     """Site-local date as the site prints it: "September 18, 2017 10:50" / "18 сентября 2017 10:50"."""
-    if language == "ru":
-        return f"{when.day} {MONTHS_RU[when.month - 1]} {when.year} {when:%H:%M}"
+    if language in DATED_MONTHS:
+        return f"{when.day} {DATED_MONTHS[language][when.month - 1]} {when.year} {when:%H:%M}"
     return f"{MONTHS_EN[when.month - 1]} {when:%d, %Y %H:%M}"
+
+
+def icon_text(status: str, language: str) -> str:
+    """The alt/title text of the dated rendering's status icon."""
+    return STATUS_TEXT[language][status] if language in STATUS_TEXT else status
 
 
 @dataclass(frozen=True)
@@ -141,17 +161,10 @@ class HomeView:
     archive: Link | None
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str
-    last_modified: datetime | None = None  # article pages: enables ETag and 304 answers
-    location: str | None = None
-
-
 def respond(site: Site, theme: str, target: str, origin: Origin) -> Response:
     """The answer to GET `target` (path and query) under `theme`."""
+    if theme == weekly_routes.THEME:
+        return weekly_routes.respond(site, target, origin)
     parts = urlsplit(target)
     path = normalize_path(parts.path)
     query = parse_qs(parts.query)
@@ -163,10 +176,10 @@ def respond(site: Site, theme: str, target: str, origin: Origin) -> Response:
         return Response(200, feeds.rss(site, origin.base).encode(), "application/rss+xml; charset=utf-8")
     segments = path.strip("/").split("/") if path != "/" else []
     if segments[:1] == ["sites"]:
-        return Response(200, _PIXEL, "image/gif")
+        return Response(200, PIXEL, "image/gif")
     language = "en"
-    if segments[:1] == ["ru"]:
-        language, segments = "ru", segments[1:]
+    if segments[:1] in (["ru"], ["be"]):
+        language, segments = segments[0], segments[1:]
     pages = _Pages(site, THEMES[theme], origin, language)
     if not segments:
         return pages.home()
@@ -200,7 +213,7 @@ class _Pages:
     def __init__(self, site: Site, theme, origin: Origin, language: str) -> None:
         self.site, self.theme, self.origin, self.language = site, theme, origin, language
         self.labels = LABELS[language]
-        self.prefix = "/ru" if language == "ru" else ""
+        self.prefix = language_prefix(language)
 
     def chrome(self, head_title: str, canonical: str | None = None, shortlink: str | None = None,
                charset: str = "utf-8") -> Chrome:
@@ -211,7 +224,7 @@ class _Pages:
             sections=[Link(f"{self.prefix}/{c}", SECTION_NAMES[self.language][c]) for c in CATEGORIES],
             login=Link("/user/login", labels["login"]),
             search=Link("/search?q=" + quote(labels["search_query"]), labels["search"]),
-            language_switch=Link("/" if self.language == "ru" else "/ru", labels["language"]),
+            language_switch=Link("/ru" if self.language == "en" else "/", labels["language"]),
             recent=[Link(a.path + SIDEBAR_TRACKING, a.title) for a in self.site.latest(self.language, 5)],
             footer=[Link(CONTACT, labels["contact"]), Link(self.origin.other_base + "/", labels["mirror"]),
                     Link("/rss.xml", "RSS")],
@@ -279,8 +292,7 @@ class _Pages:
         when = article.published_at
         view = ArticleView(
             node_id=article.node_id, title=article.title, status=article.category_status,
-            status_text=(STATUS_TEXT_RU[article.category_status] if self.language == "ru"
-                         else article.category_status),
+            status_text=icon_text(article.category_status, self.language),
             date_text=format_date(when, self.language) if when else None,
             date_iso=when.isoformat() if when else None,
             image_src=f"/sites/default/files/styles/article/public/{article.slug}.jpg",
@@ -291,7 +303,7 @@ class _Pages:
                    Link("https://twitter.com/intent/tweet?url=" + quote(absolute, safe="")
                         + "&text=" + quote(article.title), "Twitter"),
                    Link("mailto:?subject=" + quote(article.title), "E-mail")],
-            appendix=_appendix(article) if article.kind == "oversized" else [])
+            appendix=appendix() if article.kind == "oversized" else [])
         chrome = self.chrome(article.title, canonical=article.path, shortlink=f"/node/{article.node_id}",
                              charset=charset)
         modified = article.published_at or article.sort_at
@@ -303,17 +315,3 @@ class _Pages:
     def not_found(self) -> Response:
         heading = self.labels["not_found"]
         return self.html(404, self.theme.simple(self.chrome(heading), heading, [self.labels["not_found_text"]]))
-
-
-def _appendix(article: DemoArticle) -> list[str]:
-    """Enough statistical-table rows to push the page past 11 MB."""
-    row = ("Appendix row {n}: regional indicator series, quarterly values and revisions as "
-           "published in the statistical yearbook, reproduced here in full.")
-    size, rows = 0, []
-    while size < OVERSIZED_BYTES:
-        rows.append(row.format(n=len(rows) + 1))
-        size += len(rows[-1]) + 8  # plus "<p></p>\n"
-    return rows
-
-
-_PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")

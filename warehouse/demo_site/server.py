@@ -1,4 +1,5 @@
-"""A loopback-only HTTP server for the offline site: `DemoServer(site, theme=...)`.
+"""A loopback-only HTTP server for the offline site: `DemoServer(site, theme=...)`; with
+`moved_to=` it plays the site's old host after a move (every request: 301 to the new host).
 
 Threaded (Scrapy fetches 8-16 pages at once), HTTP/1.1 keep-alive with Content-Length on
 every answer, HEAD, and conditional GET on article pages (ETag + Last-Modified, answered by
@@ -21,6 +22,7 @@ from datetime import datetime, timezone
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from warehouse.demo_site.content import Site, normalize_path
 from warehouse.demo_site.pages import Origin, respond
@@ -47,12 +49,13 @@ class DemoServer:
     or call start()/stop(). `theme` may be changed while it runs."""
 
     def __init__(self, site: Site, theme: str = "classic", host: str = "127.0.0.1", port: int = 0,
-                 log_path: str | Path | None = None) -> None:
+                 log_path: str | Path | None = None, moved_to: str | None = None) -> None:
         address = "127.0.0.1" if host == "localhost" else host
         if not ipaddress.ip_address(address).is_loopback or ipaddress.ip_address(address).version != 4:
             raise ValueError(f"the demo site only listens on IPv4 loopback, not {host}")
         self.site = site
         self.theme = theme
+        self.moved_to = moved_to
         self.host, self.port = address, port
         self.log_path = Path(log_path) if log_path else None
         self.requests: list[LoggedRequest] = []
@@ -71,6 +74,21 @@ class DemoServer:
         if name not in THEMES:
             raise ValueError(f"unknown theme {name!r}; choose one of {', '.join(THEMES)}")
         self._theme = name
+
+    @property
+    def moved_to(self) -> str | None:
+        """Where the site moved ("http://127.0.0.2:PORT"): every request answers 301 to the
+        same path and query there. None (the default) serves the site. May change while it runs."""
+        return self._moved_to
+
+    @moved_to.setter
+    def moved_to(self, base: str | None) -> None:
+        if base is not None:
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+                raise ValueError(f"moved_to must be a scheme and host like http://127.0.0.2:8017, not {base!r}")
+            base = f"{parts.scheme}://{parts.netloc}"
+        self._moved_to = base
 
     @property
     def base_url(self) -> str:
@@ -112,6 +130,8 @@ class DemoServer:
 
     def answer(self, target: str, headers) -> tuple[int, list[tuple[str, str]], bytes]:
         """Status, headers and body for GET `target` (HEAD sends the same without the body)."""
+        if self.moved_to is not None:
+            return 301, _headers("text/html; charset=utf-8", b"") + [("Location", self.moved_to + target)], b""
         if normalize_path(target) == self.site.faults.transient_500_path:
             with self._lock:
                 first, self._seen_transient = not self._seen_transient, True

@@ -9,7 +9,7 @@ import random
 import re
 
 from warehouse.demo_site.vocabulary import (
-    EVENTS, PARTNERS, PERIODS, SENTENCES, SHARED_ACTORS, TITLE_OUTCOMES, TITLES, TOPIC_ACTORS,
+    EVENTS, EVENTS_BE, PARTNERS, PERIODS, SENTENCES, SHARED_ACTORS, TITLE_OUTCOMES, TITLES, TOPIC_ACTORS,
     TOPIC_PHRASES,
 )
 
@@ -33,8 +33,10 @@ def _cap(text: str) -> str:
 
 def event_phrases(category: str, language: str, month: str) -> list[str]:
     """Phrases of the events running in `month` ("YYYY-MM") in this topic."""
-    index = 3 if language == "en" else 4
-    return [e[index] for e in EVENTS if e[2] == category and e[0] <= month <= e[1]]
+    running = [e for e in EVENTS if e[2] == category and e[0] <= month <= e[1]]
+    if language == "be":
+        return [EVENTS_BE[e[3]] for e in running]
+    return [e[3 if language == "en" else 4] for e in running]
 
 
 def _slots(rng: random.Random, category: str, language: str, month: str) -> dict[str, str]:
@@ -44,15 +46,16 @@ def _slots(rng: random.Random, category: str, language: str, month: str) -> dict
     if events and rng.random() < 0.35:
         x = rng.choice(events)
     partner = rng.randrange(len(PARTNERS["en"]))
+    cases = "be" if language == "be" else "ru"
     number = f"{rng.uniform(0.5, 14.9):.1f}"
     return {
         "X": x,
         "Y": y,
         "A": rng.choice(SHARED_ACTORS[language] + TOPIC_ACTORS[category][language]),
         "P": PARTNERS["en"][partner],
-        "Pn": PARTNERS["ru_nom"][partner],
-        "Pi": PARTNERS["ru_ins"][partner],
-        "Pg": PARTNERS["ru_gen"][partner],
+        "Pn": PARTNERS[f"{cases}_nom"][partner],
+        "Pi": PARTNERS[f"{cases}_ins"][partner],
+        "Pg": PARTNERS[f"{cases}_gen"][partner],
         "T": rng.choice(PERIODS[language]),
         "N": number if language == "en" else number.replace(".", ","),
         "O": rng.choice(TITLE_OUTCOMES[language]),

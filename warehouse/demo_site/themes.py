@@ -1,5 +1,6 @@
-"""The markups of the same content: "classic" (Drupal 7 like), "modern" (HTML5/BEM), and
-"broken" (modern after a redesign that hides the photo credit from a label-first extractor).
+"""The dated rendering's markups of the same content: "classic" (Drupal 7 like), "modern"
+(HTML5/BEM), and "broken" (modern after a redesign that hides the photo credit from a
+label-first extractor). The weekly rendering is weekly_markup.py.
 
 Both show the same labels in the same order (title, Category status + icon, date, photo and
 credit, body, Similar articles, Recent trends); they differ in class names, element types and
@@ -13,6 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING
+
+from warehouse.demo_site.weekly_markup import WeeklyMarkup
 
 if TYPE_CHECKING:
     from warehouse.demo_site.pages import ArticleView, Chrome, HomeView, ListingView, Teaser
@@ -58,7 +61,7 @@ class Classic:
 <body class="html {body_class} not-logged-in one-sidebar sidebar-second i18n-{chrome.language}">
 <div id="page-wrapper"><div id="page">
 <div id="header"><div class="section clearfix">
-<a href="{"/ru" if chrome.language == "ru" else "/"}" title="Home" rel="home" class="logo">Belarus in Focus</a>
+<a href="{"/" if chrome.language == "en" else "/" + chrome.language}" title="Home" rel="home" class="logo">Belarus in Focus</a>
 <div class="region region-header"><ul class="menu secondary-menu">
 <li class="first"><a href="{_a(chrome.login.href)}">{_t(chrome.login.text)}</a></li>
 <li><a href="{_a(chrome.search.href)}">{_t(chrome.search.text)}</a></li>
@@ -219,7 +222,7 @@ class Modern:
 <body class="page page--{kind}">
 <header class="site-header">
 <div class="site-header__inner">
-<a class="site-header__brand" href="{"/ru" if chrome.language == "ru" else "/"}">Belarus in Focus</a>
+<a class="site-header__brand" href="{"/" if chrome.language == "en" else "/" + chrome.language}">Belarus in Focus</a>
 <nav class="site-nav" aria-label="{_a(labels["sections"])}"><ul class="site-nav__list">
 {nav}
 </ul></nav>
@@ -380,4 +383,5 @@ class Broken(Modern):
         return super()._card(replace(teaser, credit_line=None), labels)
 
 
-THEMES = {"classic": Classic(), "modern": Modern(), "broken": Broken()}
+# "weekly" is the later WordPress rendering: its own routes and markup (weekly_routes.py).
+THEMES = {"classic": Classic(), "modern": Modern(), "broken": Broken(), "weekly": WeeklyMarkup()}

@@ -318,3 +318,23 @@ CREDITS_EN = ["BelTA", "TUT.BY", "Reuters", "naviny.by", "president.gov.by", "Eu
 CREDITS_RU = ["БелТА", "Министерство обороны Республики Беларусь",
               "Министерство иностранных дел Республики Беларусь", "TUT.BY", "Наша Ніва", "Еврорадио",
               "Пресс-служба президента Республики Беларусь", "Белстат", "RFRM"]
+
+# Belarusian: kept in its own module, merged into the per-language tables here.
+from warehouse.demo_site.vocabulary_be import (  # noqa: E402
+    CREDITS_BE, EVENTS_BE, PARTNERS_BE, PERIODS_BE, SECTION_NAMES_BE, SENTENCES_BE, SHARED_ACTORS_BE,
+    TITLE_OUTCOMES_BE, TITLES_BE, TOPIC_ACTORS_BE, TOPIC_PHRASES_BE,
+)
+
+SECTION_NAMES["be"] = SECTION_NAMES_BE
+for _category, _phrases in TOPIC_PHRASES_BE.items():
+    TOPIC_PHRASES[_category]["be"] = _phrases
+    TOPIC_ACTORS[_category]["be"] = TOPIC_ACTORS_BE[_category]
+SHARED_ACTORS["be"] = SHARED_ACTORS_BE
+PARTNERS.update(PARTNERS_BE)
+PERIODS["be"] = PERIODS_BE
+SENTENCES["be"] = SENTENCES_BE
+TITLES["be"] = TITLES_BE
+TITLE_OUTCOMES["be"] = TITLE_OUTCOMES_BE
+__all__ = ["CATEGORIES", "CREDITS_BE", "CREDITS_EN", "CREDITS_RU", "EVENTS", "EVENTS_BE", "PARTNERS",
+           "PERIODS", "SECTION_NAMES", "SENTENCES", "SHARED_ACTORS", "TITLES", "TITLE_OUTCOMES",
+           "TOPIC_ACTORS", "TOPIC_PHRASES"]

@@ -40,7 +40,8 @@ def _header(data: ReportData, generated_at: datetime) -> str:
               else '<a href="#health" class="ok">crawl healthy</a>')
     span = (f"{month_label(s['first_month'])} – {month_label(s['last_month'])}" if s["first_month"] else "—")
     facts = [
-        (s["articles"], f"articles ({s['english']} en, {s['russian']} ru)"),
+        (s["articles"], f"articles ({s['english']} en, {s['russian']} ru"
+                        + (f", {s['belarusian']} be)" if s["belarusian"] else ")")),
         (span, "months (Minsk time)"),
         (s["categories"], "categories"),
         (s["articles_in_warehouse"], f"in the warehouse ({s['undated_in_warehouse']} undated)"),

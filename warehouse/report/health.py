@@ -12,7 +12,7 @@ from .data import ReportData
 from .page import section, source, table, td, utc_text
 from .svg import Bar, Segment, data_attrs, esc, hbars, stacked_bars
 
-WARNING_KINDS = ("coverage", "run", "check")   # the rest (undated, gone) are notes
+WARNING_KINDS = ("coverage", "run", "check")   # the rest (undated, gone, status) are notes
 PAGES_COLOR = "#0072B2"
 
 

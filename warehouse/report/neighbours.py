@@ -14,11 +14,31 @@ def _link(url: str, title: str | None) -> str:
     return f'<a href="{esc(url)}">{esc(title or url)}</a>'
 
 
+def _when(article: dict) -> str:
+    """The date and time a dated page shows, or the week a weekly page covers."""
+    if article["published_local"] is not None:
+        return f"{article['published_local']:%Y-%m-%d %H:%M} Minsk"
+    start, end = article["period_start"], article["period_end"]
+    return f"week {start:%Y-%m-%d} – {end:%Y-%m-%d}" if start else f"week ending {end:%Y-%m-%d}"
+
+
+def _byline(authors: list[str] | None) -> str:
+    return "by " + ", ".join(authors) if authors else ""
+
+
+def _status(article: dict) -> str:
+    """The status word; the page's words when they gave none (a sentence not understood)."""
+    if article["category_status"]:
+        return article["category_status"]
+    if article["category_status_text"]:
+        return f"status not understood: “{article['category_status_text']}”"
+    return "no status"
+
+
 def _card(article: dict, neighbours: list[dict], similar: list[dict]) -> str:
     url = article["url"]
-    when = article["published_local"].strftime("%Y-%m-%d %H:%M")
-    status = article["category_status"] or "no status"
-    meta = f"{esc(article['category'])} · {when} Minsk · {esc(status)} · {esc(article['language'])}"
+    meta = " · ".join(esc(part) for part in (
+        _byline(article["authors"]), article["category"], _when(article), _status(article), article["language"]) if part)
     rows = [
         f'<tr{data_attrs("similarity_content", url_a=url, url_b=n["url_b"], rank=n["rank"], score=n["score"])}>'
         + td(n["rank"], num=True) + f"<td>{_link(n['url_b'], n['title_b'])}</td>" + td(f"{n['score']:.3f}", num=True)

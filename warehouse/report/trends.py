@@ -50,8 +50,9 @@ def articles_per_month(data: ReportData) -> str:
         for c in data.biggest_changes)
     changes = (f"<h3>Biggest month-on-month change per category (ringed)</h3><ul>{items}</ul>" if items
                else "<p>No category changed from one month to the next.</p>")
-    lede = ("Articles published per month (Minsk calendar months), one line per category. Ringed: each "
-            "category's biggest change on the month before. Hover a point for its numbers.")
+    lede = ("Articles per month (Minsk calendar months: the day a page shows, or the last day of the week "
+            "it covers), one line per category. Ringed: each category's biggest change on the month before. "
+            "Hover a point for its numbers.")
     body = (f'<figure class="wide">{chart}</figure>{changes}'
             + source("articles_monthly", "biggest_changes", queries=data.queries,
                      note="View: trend_monthly."))
