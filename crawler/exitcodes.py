@@ -6,7 +6,7 @@ component calls `fail(crawler, code, reason)`; the project's `crawl` command
 """
 
 OK = 0
-FAILED = 1  # the crawl ran but its result cannot be trusted: site unreachable, coverage collapsed
+FAILED = 1  # the crawl ran but its result cannot be trusted: site unreachable, coverage collapsed, warehouse unusable
 USAGE = 2  # bad arguments
 WAREHOUSE_BUSY = 3  # the warehouse file was locked by another process: items wait in the spool
 ALREADY_RUNNING = 4  # another crawl holds the crawl lock; nothing was done
@@ -23,3 +23,13 @@ def fail(crawler, code: int, reason: str) -> None:
     reasons = stats.get_value(STAT_REASONS) or []
     if reason not in reasons:
         stats.set_value(STAT_REASONS, [*reasons, reason])
+
+
+def code(crawler) -> int:
+    """The crawl's exit code so far."""
+    return crawler.stats.get_value(STAT_CODE, OK)
+
+
+def reasons(crawler) -> list[str]:
+    """Every reason given so far, in order."""
+    return list(crawler.stats.get_value(STAT_REASONS) or [])

@@ -1,142 +1,156 @@
-"""Run bookkeeping, signal-driven like corestats.
+"""RunRecord: the run's record in the warehouse, and the crawl's verdict, in one extension.
 
-CrawlRunRecorder writes each run's outcome and counts to crawl_runs; CoverageGuard writes each
-run's field coverage to crawl_coverage and fails the crawl when a field's coverage collapsed.
+It owns the run from start to end: it readies the warehouse when the spider opens (migrations,
+runs left open by dead crawls closed as 'interrupted', this run's row started), counts what the
+run did (responses, stored articles and their field coverage, invalid and undated pages), and
+when the spider closes decides the verdict: the exit code with its one-line reasons
+(crawler/exitcodes.py), the coverage check (crawler/fieldcoverage.py, decided by
+Warehouse.record_coverage), and the run's row, whose finish_reason is 'failed' whenever the crawl
+failed, whatever failed (a cron check reading crawl_runs sees it).
 
+A single-process crawl only (the CrawlStorage add-on adds it, crawler/addons.py): a worker of a
+shared crawl never opens the warehouse; its part of the run comes from its staging manifest.
 Docs: https://docs.scrapy.org/en/latest/topics/extensions.html
-The run row is opened by WarehousePipeline.open_spider; both act when the spider closes, after
-the pipelines have flushed, so the counts are final.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import os
+from datetime import datetime, timezone
 
-from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import CloseSpider
 
 from crawler import exitcodes
 from crawler.exitcodes import fail
+from crawler.fieldcoverage import FieldCoverage
 from crawler.items import ArticleItem
-from crawler.pipelines import utc_now
-from warehouse import Warehouse, WarehouseLocked, coverage
-from warehouse.db import WarehouseError
+from crawler.pipelines import InvalidItem
+from warehouse import Warehouse, WarehouseError, WarehouseLocked, resolve_db_path
 
 logger = logging.getLogger(__name__)
 
 
-class CrawlRunRecorder:
-    def __init__(self, crawler):
+class RunRecord:
+    def __init__(self, crawler, db_path, coverage: FieldCoverage):
         self.crawler = crawler
         self.stats = crawler.stats
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.db_path = db_path
+        self.coverage = coverage
+        self.run_id = new_run_id()  # known before the pipelines open: the spool's batches carry it
+        self.started_at: datetime | None = None
+        self.started = False  # the run's row is in crawl_runs
+        self.pages = self.invalid = self.undated = 0
+        self.waiting: tuple[WarehouseLocked, int, str] | None = None  # the store's batches left in the spool
+        for handler, signal in ((self.spider_opened, signals.spider_opened),
+                                (self.response_received, signals.response_received),
+                                (self.item_scraped, signals.item_scraped),
+                                (self.item_dropped, signals.item_dropped),
+                                (self.spider_closed, signals.spider_closed)):
+            crawler.signals.connect(handler, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def spider_closed(self, spider, reason):
-        run_id = self.stats.get_value("warehouse/run_id")
-        if run_id is None:  # the warehouse never opened: nothing to close
-            return
-        get = lambda key: self.stats.get_value(key, 0)  # noqa: E731
-        if get("response_received_count") == 0:
-            fail(self.crawler, exitcodes.FAILED,
-                 f"the site at {spider.base_url} answered no request: check the address and the network")
-        warehouse = Warehouse(self.stats.get_value("warehouse/path"))
-        try:
-            if not self.stats.get_value("warehouse/run_started"):  # the warehouse was busy at the start
-                warehouse.start_run(run_id, spider.name, self.stats.get_value("start_time"))
-            warehouse.finish_run(
-                run_id,
-                finished_at=utc_now(),
-                finish_reason=reason,
-                pages_fetched=get("response_received_count"),
-                # new/updated/unchanged and errors: counted by the warehouse from what it loaded.
-                items_invalid=get("warehouse/items_invalid"),
-                items_undated=get("warehouse/items_undated"),
-            )
-        except WarehouseLocked as exc:
-            # The next crawl closes the run (close_stale_runs). When the pipeline already said the
-            # warehouse is busy, that one line is the message.
-            if self.stats.get_value(exitcodes.STAT_CODE) != exitcodes.WAREHOUSE_BUSY:
-                fail(self.crawler, exitcodes.WAREHOUSE_BUSY, f"{exc}; the run {run_id} could not be recorded")
-
-
-class CoverageGuard:
-    """Layout drift: counts, per field (warehouse/coverage.py: the item's extracted fields and the
-    date as one field, published_on), the articles that have it and the rule that found it;
-    at the end stores that as crawl_coverage rows and fails the crawl (exit 1, one line) when a
-    field's share collapsed against the recent runs (Warehouse.record_coverage decides, with the
-    COVERAGE_* settings; their reasons are in settings.py).
-
-    Must close before CrawlRunRecorder (a lower EXTENSIONS number: Scrapy calls spider_closed
-    handlers in the order it built the extensions), so that the run's `errors` count includes
-    its coverage errors.
-    """
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
         settings = crawler.settings
-        self.thresholds = {
-            "min_items": settings.getint("COVERAGE_MIN_ITEMS", 20),
-            "baseline_runs": settings.getint("COVERAGE_BASELINE_RUNS", 5),
-            "drop_ratio": settings.getfloat("COVERAGE_DROP_RATIO", 0.5),
-            "drop_absolute": settings.getfloat("COVERAGE_DROP_ABSOLUTE", 0.25),
-        }
-        self.fields = coverage.recorded_fields()
-        self.checked = settings.getlist("COVERAGE_FIELDS") or list(coverage.judged_fields())
-        unknown = sorted(set(self.checked) - set(self.fields))
-        if unknown:
-            raise UsageError(f"COVERAGE_FIELDS names unknown field(s) {unknown}; choose from {', '.join(self.fields)}")
-        self.items = 0
-        self.present: Counter[str] = Counter()
-        self.rules: dict[str, Counter[str]] = {name: Counter() for name in self.fields}
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        return cls(crawler, resolve_db_path(setting=settings.get("WAREHOUSE_PATH")),
+                   FieldCoverage.from_settings(settings))
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
+    # -- the run's start -----------------------------------------------------------------------
+
+    def spider_opened(self, spider):
+        self.started_at = utc_now()
+        self.stats.set_value("warehouse/run_id", self.run_id)
+        self.stats.set_value("warehouse/path", str(self.db_path))
+        warehouse = Warehouse(self.db_path)
+        try:
+            warehouse.init(refresh=False)
+            # The crawl lock is held (crawler/commands/crawl.py): a run still open is a dead one's.
+            warehouse.close_stale_runs(reason="interrupted")
+            warehouse.start_run(self.run_id, spider.name, self.started_at)
+            self.started = True
+        except WarehouseLocked as exc:  # the store spools meanwhile; the row is started at the end
+            logger.warning("%s: the run %s is recorded at its end", exc, self.run_id)
+        except WarehouseError as exc:
+            self.failed(exitcodes.FAILED, f"cannot use the warehouse {self.db_path}: {exc}")
+            raise CloseSpider("warehouse_failed") from None
+
+    # -- what the run did ------------------------------------------------------------------------
+
+    def response_received(self, response, request, spider=None):
+        self.pages += 1
 
     def item_scraped(self, item, response=None, spider=None):
-        # item_scraped fires after every pipeline passed the item: invalid pages and repeats
-        # (dropped) are not counted, so the shares are over the articles actually stored.
-        if not isinstance(item, ArticleItem):
-            return
-        self.items += 1
-        adapter = ItemAdapter(item)
-        for name in self.fields:
-            if coverage.has(adapter, name):
-                self.present[name] += 1
-            self.rules[name][coverage.rule(adapter, item.rules, name)] += 1
+        # After every pipeline passed the item: invalid pages and repeats (dropped) are not counted,
+        # so the coverage shares are over the articles actually stored.
+        if isinstance(item, ArticleItem):
+            self.coverage.add(item)
+            if item.published_at is None and item.period_end is None:
+                self.undated += 1
 
-    def rows(self) -> list[dict]:
-        return [{"field": name, "items": self.items, "present": self.present[name], "rules": dict(self.rules[name])}
-                for name in self.fields]
+    def item_dropped(self, item, response, exception, spider=None):
+        if isinstance(exception, InvalidItem):
+            self.invalid += 1
+
+    def batches_waiting(self, busy: WarehouseLocked | None, count: int, spool_dir) -> None:
+        """The store pipeline's last word: batches it could not load because the file was held."""
+        self.waiting = (busy, count, str(spool_dir)) if busy is not None and count else None
+
+    # -- the verdict -----------------------------------------------------------------------------
 
     def spider_closed(self, spider, reason):
-        run_id = self.stats.get_value("warehouse/run_id")
-        if run_id is None:  # the warehouse never opened: no run to record coverage for
+        if self.started_at is None:  # never opened (another component stopped the start)
             return
-        if self.items:
-            for name in self.fields:
-                self.stats.set_value(f"coverage/{name}", round(self.present[name] / self.items, 3))
+        if self.pages == 0:
+            self.failed(exitcodes.FAILED, f"the site at {getattr(spider, 'base_url', '?')} answered no request: "
+                                          "check the address and the network")
+        if self.waiting:
+            busy, count, spool_dir = self.waiting
+            self.failed(exitcodes.WAREHOUSE_BUSY,
+                        f"{busy}; {count} batch(es) wait in {spool_dir} for the next crawl or `warehouse load`")
+        warehouse = Warehouse(self.db_path)
+        self.check_coverage(warehouse, spider)
+        finish_reason = "failed" if reason == "finished" and exitcodes.code(self.crawler) != exitcodes.OK else reason
         try:
-            drops = Warehouse(self.stats.get_value("warehouse/path")).record_coverage(
-                run_id, self.rows(), site_url=getattr(spider, "base_url", "") or "", checked=self.checked,
-                **self.thresholds)
+            if not self.started:  # the warehouse was busy at the start
+                warehouse.start_run(self.run_id, spider.name, self.started_at)
+            warehouse.finish_run(self.run_id, finished_at=utc_now(), finish_reason=finish_reason,
+                                 pages_fetched=self.pages, items_invalid=self.invalid, items_undated=self.undated)
+            # new/updated/unchanged and errors: counted by the warehouse from what it loaded.
+        except WarehouseLocked as exc:
+            # The next crawl closes the run (close_stale_runs). When the batches already wait for a
+            # busy warehouse, that one line says it.
+            if not self.waiting:
+                self.failed(exitcodes.WAREHOUSE_BUSY, f"{exc}; the run {self.run_id} could not be recorded")
         except WarehouseError as exc:
-            # A busy warehouse is reported by CrawlRunRecorder; the coverage of this run is lost.
-            logger.warning("field coverage of run %s not recorded: %s", run_id, exc)
+            self.failed(exitcodes.FAILED, f"the run {self.run_id} could not be recorded: {exc}")
+
+    def check_coverage(self, warehouse: Warehouse, spider) -> None:
+        """Store the run's field coverage; a field whose share collapsed fails the crawl."""
+        for name, share in self.coverage.shares().items():
+            self.stats.set_value(f"coverage/{name}", share)
+        try:
+            drops = warehouse.record_coverage(self.run_id, self.coverage.rows(),
+                                              site_url=getattr(spider, "base_url", "") or "",
+                                              checked=self.coverage.checked, **self.coverage.thresholds)
+        except WarehouseError as exc:  # a busy warehouse is its own line; this run's coverage is lost
+            logger.warning("field coverage of run %s not recorded: %s", self.run_id, exc)
             return
         for drop in drops:
             logger.error("layout drift: %s", drop.message)
         if drops:
             collapsed = "; ".join(
                 f"{d.field} on {d.share:.0%} of {d.items} articles, recent runs {d.baseline:.0%}" for d in drops)
-            fail(self.crawler, exitcodes.FAILED,
-                 f"field coverage collapsed ({collapsed}): the site's layout may have changed; see `warehouse status`")
+            self.failed(exitcodes.FAILED, f"field coverage collapsed ({collapsed}): the site's layout may have "
+                                          "changed; see `warehouse status`")
+
+    def failed(self, code: int, reason: str) -> None:
+        fail(self.crawler, code, reason)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_run_id() -> str:
+    return f"{utc_now():%Y%m%dT%H%M%S%fZ}-{os.getpid()}"

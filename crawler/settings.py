@@ -69,15 +69,26 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.DedupPipeline": 200,
     "crawler.pipelines.EnrichPipeline": 300,
-    "crawler.pipelines.WarehousePipeline": 900,
+    # the store pipeline (900) comes from the CrawlStorage add-on below
 }
 
 EXTENSIONS = {
-    "crawler.extensions.CoverageGuard": 400,  # before CrawlRunRecorder: its errors count the coverage rows
-    "crawler.extensions.CrawlRunRecorder": 500,
+    "crawler.recrawl.RecrawlPolicy": 100,
+    # the run record (crawler.extensions.RunRecord, 500) comes from the CrawlStorage add-on below
+    "crawler.archiving.WarcArchiver": 600,
 }
 
-# Layout drift (CoverageGuard): a run's share of articles having each field is compared with the
+# What the crawl does with what it finds, chosen from these settings (crawler/addons.py): the
+# warehouse (WarehousePipeline, RunRecord), or with REDIS_URL the staging area of a shared crawl;
+# nothing at all with CRAWL_STORAGE_ENABLED = False, which `scrapy parse`, `shell`, `check`,
+# `fetch` and `view` set (crawler/commands/; left unset here so that they can). A feed export
+# (-o/-O) holds articles only.
+ADDONS = {
+    "crawler.addons.CrawlStorage": 0,
+    "crawler.addons.ArticleFeeds": 0,
+}
+
+# Layout drift (RunRecord, crawler/fieldcoverage.py): a run's share of articles having each field is compared with the
 # median share of the last COVERAGE_BASELINE_RUNS earlier finished runs (five: one or two odd
 # runs do not move a median). A field is flagged (crawl_errors kind 'coverage', exit code 1)
 # when its share falls below COVERAGE_DROP_RATIO × that median AND more than
@@ -105,6 +116,13 @@ WAREHOUSE_BATCH_SIZE = 500
 # refresh needs more (it then runs without the limit and logs a warning). None: DuckDB's default.
 WAREHOUSE_MEMORY_LIMIT = "128MB"
 
+# Every response the crawl downloads is kept in WARC files (crawler/archiving.py). ARCHIVE_DIR:
+# None → ARCHIVE_DIR environment variable → archive/ beside the warehouse file. A file is
+# closed and a new one begun past ARCHIVE_MAX_BYTES.
+ARCHIVE_ENABLED = True
+ARCHIVE_DIR = None
+ARCHIVE_MAX_BYTES = 100 * 1024 * 1024
+
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -114,6 +132,12 @@ REMOTE_CONTROL_ENABLED = False
 
 # Our `crawl` command: Scrapy's, plus an exit code that says whether the crawl succeeded.
 COMMANDS_MODULE = "crawler.commands"
+
+# The spider's base URL when no `-a base_url=` is given (None: https://belarusinfocus.pro); e.g.
+# `scrapy check belarusinfocus -s BASE_URL=http://127.0.0.1:8017` runs the callbacks' contracts
+# (crawler/contracts.py) against the offline site.
+BASE_URL = None
+SPIDER_CONTRACTS = {"crawler.contracts.PathContract": 10}
 
 # Incremental crawling: a stored article is fetched again (conditionally) while it is younger
 # than this many days; failed pages (404/410, oversized) are not asked for again for as long.

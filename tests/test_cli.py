@@ -5,21 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from warehouse.cli import EXIT_FAILURE, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, build_parser, main
-from warehouse.config import PROJECT_ROOT
 from warehouse.spool import Spool
 from warehouse.staging import publish
-from tests.conftest import T0, article
+from tests.conftest import PROJECT_ROOT, T0, article
 
-SUBCOMMANDS = ("init", "query", "export", "status", "load", "report", "demo")
+SUBCOMMANDS = ("init", "query", "export", "status", "load", "report", "reparse", "import-warc", "demo")
 
 
 def run(capsys, *argv):
@@ -37,17 +38,27 @@ def assert_one_error_line(err: str, *fragments: str) -> None:
         assert fragment in lines[0], lines[0]
 
 
+@pytest.fixture(scope="module")
+def loaded_template(tmp_path_factory, template_db) -> Path:
+    """A warehouse holding two articles, loaded by the CLI itself, once per module."""
+    folder = tmp_path_factory.mktemp("loaded")
+    db = folder / "warehouse.duckdb"
+    shutil.copyfile(template_db, db)
+    with Spool(folder / "spool", "20240301T120000Z-run1") as spool:
+        spool.append_article(article(), fetched_at=T0)
+        spool.append_article(article(url="https://belarusinfocus.info/economy/b", title="Bread, butter",
+                                     content_hash="hash-b", language="en", category_status="negative"), fetched_at=T0)
+        spool.seal()
+    assert main(["load", "--db", str(db), "--spool", str(folder / "spool")]) == EXIT_OK
+    return db
+
+
 @pytest.fixture
-def loaded_db(db_path, spool_batch, capsys):
-    """A warehouse holding two articles, loaded by the CLI itself."""
-    spool_batch([
-        article(),
-        article(url="https://belarusinfocus.info/economy/b", title="Bread, butter", content_hash="hash-b",
-                language="en", category_status="negative"),
-    ])
-    assert main(["load", "--db", str(db_path), "--spool", str(spool_batch.directory)]) == EXIT_OK
-    capsys.readouterr()  # the load's own report is not the test's output
-    return db_path
+def loaded_db(loaded_template, tmp_path):
+    """This test's own copy of the loaded warehouse."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(loaded_template, path)
+    return path
 
 
 # -- help -------------------------------------------------------------------------------------------
@@ -316,7 +327,8 @@ def test_status_of_a_missing_or_empty_warehouse(capsys, tmp_path):
 # -- load -------------------------------------------------------------------------------------------
 
 def test_load_brings_spool_and_staging_in_once(capsys, tmp_path, spool_batch):
-    db = tmp_path / "fresh.duckdb"  # load also initialises a new warehouse
+    db = tmp_path / "fresh.duckdb"
+    assert main(["init", "--db", str(db)]) == EXIT_OK  # load never creates one
     staging = tmp_path / "staging"
     with Spool(tmp_path / "worker-spool", "20240301T120000Z.host-1") as spool:  # a worker's batch
         spool.append_article(article(), fetched_at=T0)

@@ -19,7 +19,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler import exitcodes
-from crawler.extensions import CoverageGuard
+from crawler.fieldcoverage import FieldCoverage
 from crawler.items import ArticleItem
 from warehouse.cli import main as warehouse_main
 from warehouse.coverage import UNKNOWN_STATUS_RULE, judged_fields, recorded_fields
@@ -137,6 +137,7 @@ def test_both_the_ratio_and_the_absolute_drop_must_be_exceeded(runs, before, now
     assert flagged == (["photo_credit"] if flag else [])
 
 
+@pytest.mark.slow
 def test_the_baseline_is_the_median_of_the_last_eligible_runs(runs, db_path):
     for credit in [(5, 50), (45, 50), (50, 50), (40, 50)]:  # 10%, then 90%, 100%, 80%
         runs.add(credit)
@@ -146,6 +147,7 @@ def test_the_baseline_is_the_median_of_the_last_eligible_runs(runs, db_path):
     assert coverage(db_path, run_id)[3:5] == (0.9, 3)  # median of 90%, 100%, 80%; 10% is too old
 
 
+@pytest.mark.slow
 def test_flagged_runs_never_become_the_baseline(runs, db_path):
     runs.add((50, 50))
     for _ in range(4):
@@ -171,18 +173,18 @@ def test_recording_a_run_twice_is_refused_and_changes_nothing(runs, warehouse, d
     assert query(db_path, "select count(*) from crawl_coverage") == [(len(FIELDS),)]
 
 
-# --- CoverageGuard: what counts as having a field ---------------------------------------------
+# --- FieldCoverage: what counts as having a field ---------------------------------------------
 
-def scraped(guard: CoverageGuard, **fields) -> None:
+def scraped(guard: FieldCoverage, **fields) -> None:
     base = dict(url="https://belarusinfocus.pro/politics/a", site="https://belarusinfocus.pro", language="en",
                 category="politics", title="T", body="B", rules={"title": "label", "body": "structure"})
-    guard.item_scraped(ArticleItem(**{**base, **fields}))
+    guard.add(ArticleItem(**{**base, **fields}))
 
 
 def test_the_date_is_one_field_whichever_rendering_shows_it():
     from datetime import date, datetime
 
-    guard = CoverageGuard(get_crawler(settings_dict={}))
+    guard = FieldCoverage.from_settings(get_crawler(settings_dict={}).settings)
     scraped(guard, published_at=datetime(2017, 9, 18, 10, 50), rules={"published_at": "label"})
     scraped(guard, period_start=date(2016, 8, 22), period_end=date(2016, 8, 28), authors=["Anna"],
             rules={"period_end": "period"})
@@ -199,7 +201,7 @@ def test_the_date_is_one_field_whichever_rendering_shows_it():
 
 
 def test_status_words_not_understood_show_as_their_own_rule():
-    guard = CoverageGuard(get_crawler(settings_dict={}))
+    guard = FieldCoverage.from_settings(get_crawler(settings_dict={}).settings)
     scraped(guard, category_status="negative", category_status_text="The situation got worse",
             rules={"category_status": "sentence"})
     scraped(guard, category_status=None, category_status_text="The situation is unclear",
@@ -214,7 +216,7 @@ def test_coverage_fields_naming_an_unknown_field_is_a_usage_error():
     from scrapy.exceptions import UsageError
 
     with pytest.raises(UsageError, match="published_date"):
-        CoverageGuard(get_crawler(settings_dict={"COVERAGE_FIELDS": ["title", "published_date"]}))
+        FieldCoverage.from_settings(get_crawler(settings_dict={"COVERAGE_FIELDS": ["title", "published_date"]}).settings)
 
 
 def test_a_site_switching_to_the_weekly_rendering_is_not_a_date_collapse(runs, warehouse, db_path):
@@ -271,6 +273,7 @@ def drift(site, tmp_path_factory):
     return db, done
 
 
+@pytest.mark.e2e
 def test_the_good_themes_never_trigger_it(drift, site):
     db, done = drift
     for theme in ("classic", "modern"):
@@ -288,6 +291,7 @@ def test_the_good_themes_never_trigger_it(drift, site):
                  [modern]) == [(1, False)]
 
 
+@pytest.mark.e2e
 def test_rule_counts_add_up_to_the_items(drift):
     db, _ = drift
     rows = query(db, "select run_id, field, items, list_sum(map_values(rules)) from crawl_coverage")
@@ -298,6 +302,7 @@ def test_rule_counts_add_up_to_the_items(drift):
     assert list(credit_rules[broken]) == ["none"], "no extraction rule found a credit on the broken theme"
 
 
+@pytest.mark.e2e
 def test_the_broken_theme_fails_the_crawl_with_one_line_naming_the_field(drift):
     db, done = drift
     broken = done["broken"]
@@ -310,20 +315,23 @@ def test_the_broken_theme_fails_the_crawl_with_one_line_naming_the_field(drift):
             assert field not in errors[0]
 
 
+@pytest.mark.e2e
 def test_the_broken_run_has_a_coverage_error_and_breaks_only_the_credit(drift, site):
     db, _ = drift
     _, modern, broken = run_ids(db)
     [(message,)] = query(db, "select message from crawl_errors where kind = 'coverage'")
     assert message.startswith(f"photo_credit coverage fell to 0% (0 of {len(site.expected_articles())} articles) from 100%")
     assert query(db, "select field from crawl_coverage where run_id = ? and flagged", [broken]) == [("photo_credit",)]
+    assert query(db, "select finish_reason from crawl_runs where run_id = ?", [broken]) == [("failed",)]
     assert shares(db, broken) == {**shares(db, modern), "photo_credit": 0.0}
-    # the run's error count includes it (CoverageGuard closes before CrawlRunRecorder) ...
+    # the run's error count includes it (RunRecord records the coverage before the run's row) ...
     assert query(db, "select errors from crawl_runs where run_id = ?", [broken]) == \
         query(db, "select count(*) from crawl_errors where run_id = ?", [broken])
     # ... and nothing fetched was lost
     assert query(db, "select count(*) from articles") == [(len(site.expected_articles()),)]
 
 
+@pytest.mark.e2e
 def test_warehouse_status_shows_the_flag(drift, capsys):
     db, _ = drift
     assert warehouse_main(["status", "--db", str(db)]) == 0
@@ -335,6 +343,7 @@ def test_warehouse_status_shows_the_flag(drift, capsys):
     assert [name for name, line in lines.items() if "COLLAPSED" in line] == ["photo_credit"]
 
 
+@pytest.mark.e2e
 def test_a_first_run_on_the_broken_theme_is_recorded_but_not_flagged(site, tmp_path):
     # No baseline, no judgement: a floor would be a guess about the live site's markup, and a
     # false alarm on a new warehouse's first crawl is worse than one run's wait for a baseline.

@@ -16,10 +16,12 @@ import duckdb
 import pytest
 from protego import Protego
 
+from tests.conftest import shared_file
 from warehouse.demo_site import DemoServer, build_site
 
+pytestmark = pytest.mark.e2e  # real `scrapy crawl` processes against the offline site
+
 ROOT = Path(__file__).resolve().parents[1]
-SEED_PAGE = ROOT.parent / "shared" / "seed-page.txt"
 MINSK = ZoneInfo("Europe/Minsk")
 TABLES = ("articles", "article_versions", "similar_links")
 
@@ -108,9 +110,7 @@ def test_similar_links_right(crawl, site):
 
 
 def test_seed_page_fields_exactly_as_the_real_page(crawl, site):
-    if not SEED_PAGE.exists():
-        pytest.skip(f"{SEED_PAGE} is not beside the project")
-    lines = SEED_PAGE.read_text(encoding="utf-8").splitlines()
+    lines = shared_file("seed-page.txt").read_text(encoding="utf-8").splitlines()
     blocks = [b.strip() for b in "\n".join(lines).split("\n\n") if b.strip()]
     # The page text: title, "Category status:", date, credit, paragraphs, "Similar articles", teaser, ...
     title = lines[0].strip()

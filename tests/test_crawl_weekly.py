@@ -19,6 +19,8 @@ from warehouse.demo_site import DemoServer, build_site
 from warehouse.demo_site.pages import Origin, respond
 from warehouse.demo_site.truth import expected_fields
 
+pytestmark = pytest.mark.e2e  # real `scrapy crawl` processes against the offline site
+
 # The default seed has no commentary on a week across a year end; this one has three (en, ru, be).
 SEED = 2020
 FIELDS = ["title", "published_at", "period_start", "period_end", "authors", "category_status",

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
+from tests.conftest import shared_file
 from warehouse.demo_site import DemoServer, build_site
 from warehouse.demo_site.content import MINSK, PAGE_SIZE
 from warehouse.demo_site.pages import Origin, respond
 from warehouse.demo_site.save_fixtures import fixture_files
 
-SEED_PAGE = Path(__file__).parents[2] / "shared" / "seed-page.txt"
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 PROJECT = Path(__file__).parents[1]
 
@@ -112,9 +112,7 @@ def test_seed_pair_link_each_other_first(site):
 
 
 def test_seed_bodies_equal_the_shared_seed_page(site, server):
-    if not SEED_PAGE.is_file():
-        pytest.skip(f"{SEED_PAGE} is absent: the real seed page lives outside the repository")
-    text = SEED_PAGE.read_text(encoding="utf-8")
+    text = shared_file("seed-page.txt").read_text(encoding="utf-8")
     head, rest = text.split("\nSimilar articles\n", 1)
     seed_paragraphs = [b.strip() for b in head.split("\n\n") if b.strip()][2:]
     similar_paragraphs = [b.strip() for b in rest.split("\nRecent trends")[0].split("\n\n") if b.strip()][1:]
@@ -136,6 +134,7 @@ def test_scales_to_thousands_of_articles():
 
 # --- determinism and themes -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_same_seed_gives_same_bytes_and_another_seed_differs():
     origin = Origin("http://127.0.0.1:1", "http://localhost:1")
     first, again, other = build_site(seed=7, articles=40), build_site(seed=7, articles=40), build_site(seed=8, articles=40)
@@ -381,6 +380,7 @@ def test_only_loopback():
         DemoServer(build_site(articles=20), host="0.0.0.0")
 
 
+@pytest.mark.slow
 def test_command_line_serves_and_rejects_bad_input(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "warehouse.demo_site", "--articles", "5"], cwd=PROJECT,
                          capture_output=True, text=True, timeout=30)

@@ -85,6 +85,7 @@ def test_every_article_covers_the_monday_to_sunday_week_of_its_date(site):
 
 # --- Belarusian mirrors -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_belarusian_mirrors_leave_english_and_russian_pages_unchanged():
     with_be, without = build_site(seed=7, articles=40), build_site(seed=7, articles=40, be_share=0)
     assert any(a.language == "be" for a in with_be.articles) and not any(a.language == "be" for a in without.articles)
@@ -288,6 +289,7 @@ def test_old_host_answers_301_to_the_same_path_on_the_new_host(site):
         DemoServer(site, moved_to="127.0.0.2:80")
 
 
+@pytest.mark.slow
 def test_command_line_serves_weekly_on_another_loopback_and_plays_a_moved_host():
     proc = subprocess.Popen([sys.executable, "-m", "warehouse.demo_site", "--articles", "20", "--theme", "weekly",
                              "--host", "127.0.0.2", "--moved-to", "http://127.0.0.3:9"],

@@ -24,7 +24,7 @@ import duckdb
 import pytest
 
 from warehouse.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
-from warehouse.config import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 from warehouse.db import WarehouseUsageError
 from warehouse.export import export
 
@@ -125,6 +125,7 @@ def parse_text_timestamps(rows: list[dict]) -> list[tuple]:
 EXPECTED = [(label, at, expected_wall(at)) for label, at in TZ_CASES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", EXPORTER_ZONES)
 def test_csv_round_trip_keeps_instants(tz_exports, zone):
     with tz_exports[zone, "csv"].open(newline="") as f:
@@ -132,12 +133,14 @@ def test_csv_round_trip_keeps_instants(tz_exports, zone):
     assert parse_text_timestamps(rows) == EXPECTED  # aware datetimes compare as instants
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", EXPORTER_ZONES)
 def test_jsonl_round_trip_keeps_instants(tz_exports, zone):
     lines = tz_exports[zone, "jsonl"].read_text().splitlines()
     assert parse_text_timestamps([json.loads(line) for line in lines]) == EXPECTED
 
 
+@pytest.mark.slow
 def test_text_formats_spell_minsk_time_in_utc_with_a_full_offset(tz_exports):
     zone = EXPORTER_ZONES[0]
     assert "minsk,2017-09-18T07:50:00+00:00,2017-09-18T10:50:00\n" in tz_exports[zone, "csv"].read_text()
@@ -145,6 +148,7 @@ def test_text_formats_spell_minsk_time_in_utc_with_a_full_offset(tz_exports):
     assert first == {"label": "minsk", "instant": "2017-09-18T07:50:00+00:00", "wall": "2017-09-18T10:50:00"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", EXPORTER_ZONES)
 def test_parquet_round_trip_keeps_instants(tz_exports, zone):
     path = str(tz_exports[zone, "parquet"])
@@ -156,6 +160,7 @@ def test_parquet_round_trip_keeps_instants(tz_exports, zone):
     assert con.execute("select * from read_parquet($p)", {"p": path}).fetchall() == EXPECTED
 
 
+@pytest.mark.slow
 def test_parquet_is_utc_adjusted_for_other_readers(tz_exports):
     pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(tz_exports[EXPORTER_ZONES[0], "parquet"])
@@ -164,6 +169,7 @@ def test_parquet_is_utc_adjusted_for_other_readers(tz_exports):
     assert table.column("instant").to_pylist() == [at for _, at in TZ_CASES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 def test_output_does_not_depend_on_the_exporters_zone(tz_exports, fmt):
     first, second = (tz_exports[zone, fmt] for zone in EXPORTER_ZONES)
@@ -220,6 +226,7 @@ def signal_mid_write(db: Path, out: Path, signum: int) -> tuple[subprocess.Popen
     return proc, stdout, stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("previous", [None, b"run_id,spider\nold,complete\n"], ids=["new-file", "replacing"])
 def test_sigkill_mid_write_never_leaves_a_truncated_file(capsys, big_db, tmp_path, previous):
     out = tmp_path / "exports" / "articles.csv"
@@ -251,6 +258,7 @@ def test_sigkill_mid_write_never_leaves_a_truncated_file(capsys, big_db, tmp_pat
     (signal.SIGHUP, -signal.SIGHUP, ""),
     (signal.SIGINT, 130, "warehouse: error: interrupted\n"),  # Ctrl-C: the CLI's one line
 ])
+@pytest.mark.slow
 def test_a_stop_signal_mid_write_removes_the_temp_file_and_keeps_the_old_one(big_db, tmp_path, signum, returncode, stderr):
     out = tmp_path / "articles.csv"
     out.write_bytes(b"url\nold complete file\n")
@@ -262,6 +270,7 @@ def test_a_stop_signal_mid_write_removes_the_temp_file_and_keeps_the_old_one(big
     assert temp_files(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_complete_export_replaces_the_old_file(capsys, big_db, tmp_path):
     out = tmp_path / "articles.csv"
     out.write_text("old\n")

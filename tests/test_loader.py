@@ -13,10 +13,9 @@ import duckdb
 import pytest
 
 from warehouse import WarehouseError, WarehouseMissing, WarehouseNotInitialised, WarehouseUsageError
-from warehouse.config import PROJECT_ROOT
 from warehouse.loader import Warehouse
 from warehouse.spool import Spool, collect_batches
-from tests.conftest import MINSK, T0, article
+from tests.conftest import MINSK, PROJECT_ROOT, T0, article
 
 URL = "https://belarusinfocus.info/society/a"
 LATER = T0 + timedelta(days=1)

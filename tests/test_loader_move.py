@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from warehouse import staging
 from warehouse.spool import Spool
@@ -72,6 +73,7 @@ def every_url(db) -> list[str]:
         union all select url_a from _similarity_content union all select url_b from _similarity_content""")]
 
 
+@pytest.mark.slow
 def test_a_crawl_after_the_move_moves_every_row_and_doubles_none(warehouse, tmp_path):
     crawled_on_the_old_host(warehouse, tmp_path)
     versions_before = rows(warehouse.path, "select replace(url, $o, $n), version, content_hash, title, captured_at "
@@ -125,6 +127,7 @@ def test_records_before_the_move_in_the_same_batch_move_with_the_stored_rows(war
     assert rows(warehouse.path, "select url from crawl_errors") == [(NEW + "/broken",)]
 
 
+@pytest.mark.slow
 def test_an_article_stored_under_both_hosts_becomes_one_row_with_both_histories(warehouse, tmp_path):
     # Stored under OLD at T0 (v1), changed there at T0+2d (v2); under NEW at T0+1d with v1's
     # content, and seen there last (T0+3d).
@@ -157,6 +160,7 @@ def test_an_article_stored_under_both_hosts_becomes_one_row_with_both_histories(
     assert rows(warehouse.path, "select count(*) from article_versions where starts_with(url, $o)", {"o": OLD}) == [(0,)]
 
 
+@pytest.mark.slow
 def test_when_the_new_hosts_row_changed_last_it_keeps_its_content_and_gains_the_old_versions(warehouse, tmp_path):
     warehouse.load_batch(write_batch(tmp_path / "s", "r1", [
         ("article", on(OLD, "/society/a", content_hash="h1", title="One"))], T0))
@@ -173,6 +177,7 @@ def test_when_the_new_hosts_row_changed_last_it_keeps_its_content_and_gains_the_
     assert rows(warehouse.path, "select dst_url from similar_links") == [(NEW + "/y",)]
 
 
+@pytest.mark.slow
 def test_a_staged_move_loads_like_a_spooled_one(warehouse, tmp_path):
     crawled_on_the_old_host(warehouse, tmp_path)
     spooled = write_batch(tmp_path / "worker", "run9.w1", [

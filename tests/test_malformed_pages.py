@@ -29,7 +29,7 @@ import re
 import types
 import typing
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -464,7 +464,10 @@ def assert_nothing_made_up(page: Page, item: ArticleItem, what: str, whole: bool
             wrong.append(f"  similar_links: {link.url!r} is not linked from the page")
     if item.category_status is not None and item.category_status not in page.statuses:
         wrong.append(f"  category_status: {item.category_status!r} is not on the page (it has {sorted(page.statuses)})")
-    if item.published_at is not None and item.published_at not in page.dates:
+    if item.published_at is not None and item.published_at not in page.dates and not (
+        # a cut right after the date took its time of day: the day itself must be on the page
+        cut and item.published_at.time() == time(0) and item.published_at.date() in {d.date() for d in page.dates}
+    ):
         wrong.append(f"  published_at: {item.published_at.isoformat()} is not a date on the page")
     assert not wrong, f"{page.name} ({what}): values that are not in the original page:\n" + "\n".join(wrong)
 
@@ -472,6 +475,7 @@ def assert_nothing_made_up(page: Page, item: ArticleItem, what: str, whole: bool
 # ---- the oracle itself, on the pages as saved
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES.values(), ids=PAGES.keys())
 def test_the_oracle_accepts_the_saved_page(page):
     """The helpers below must find every source on the intact page, or "intact" means nothing."""
@@ -508,6 +512,7 @@ def test_truncated_page(page, data):
     validate(page, item, what)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(page=pages, data=st.data())
 def test_page_cut_after_the_body_keeps_its_fields(page, data):
@@ -555,6 +560,7 @@ def overwrite(body: bytes, edits) -> bytes:
     return body
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(page=pages, data=st.data())
 def test_binary_garbage_anywhere(page, data):
@@ -565,6 +571,7 @@ def test_binary_garbage_anywhere(page, data):
     validate(page, item, what)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(page=pages, data=st.data())
 def test_binary_garbage_after_the_teasers_changes_nothing(page, data):
@@ -592,6 +599,7 @@ _META_CHARSET = re.compile(r"charset\s*=\s*[\"']?[\w-]+", re.IGNORECASE)
     declared=st.sampled_from(DECLARED),
     meta=st.sampled_from((None, "utf-8", "windows-1251", "latin-1")),  # None: as saved
 )
+@pytest.mark.slow
 def test_wrong_encoding(page, actual, declared, meta):
     """The page's text in one encoding, its header (and <meta charset>) claiming another.
     A BOM or a truthful header gives back every field; confusing two ASCII-compatible
@@ -635,6 +643,7 @@ def _serialise(root) -> str:
     return etree.tostring(root, encoding="unicode", method="html")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(page=pages, data=st.data(), strip=st.booleans())
 def test_deleting_an_element(page, data, strip):
@@ -656,6 +665,7 @@ def test_deleting_an_element(page, data, strip):
     validate(page, item, what)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(page=pages, data=st.data(), kind=st.sampled_from(("duplicate", "shuffle")))
 def test_duplicating_or_shuffling_a_block(page, data, kind):

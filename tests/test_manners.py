@@ -131,6 +131,7 @@ def remote_crawl(tmp_path_factory):
     return proc, sorted(site.hits, key=lambda h: h.started)
 
 
+@pytest.mark.e2e
 def test_remote_crawl_fetches_every_article_after_the_429_and_503(remote_crawl):
     proc, hits = remote_crawl
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -138,17 +139,20 @@ def test_remote_crawl_fetches_every_article_after_the_429_and_503(remote_crawl):
     assert set(ARTICLES) <= answered, f"not fetched: {set(ARTICLES) - answered}"
 
 
+@pytest.mark.e2e
 def test_remote_crawl_keeps_at_most_two_requests_in_flight(remote_crawl):
     _, hits = remote_crawl
     assert most_in_flight(hits) <= 2
 
 
+@pytest.mark.e2e
 def test_remote_crawl_waits_the_crawl_delay_between_requests(remote_crawl):
     _, hits = remote_crawl
     gaps = start_gaps(hits)
     assert min(gaps) >= CRAWL_DELAY - SLACK, f"requests {min(gaps):.3f} s apart, Crawl-delay is {CRAWL_DELAY} s"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("path", [TOO_MANY, UNAVAILABLE])
 def test_remote_crawl_honours_retry_after(remote_crawl, path):
     _, hits = remote_crawl
@@ -160,6 +164,7 @@ def test_remote_crawl_honours_retry_after(remote_crawl, path):
     assert during == [], f"asked for {during} while told to wait"
 
 
+@pytest.mark.e2e
 def test_a_loopback_site_is_crawled_at_full_speed(tmp_path):
     with PacedSite(refusing=False) as site:
         started = time.monotonic()
@@ -173,6 +178,7 @@ def test_a_loopback_site_is_crawled_at_full_speed(tmp_path):
     assert span < len(hits) * CRAWL_DELAY, f"{len(hits)} requests took {span:.1f} s (whole crawl {wall:.1f} s)"
 
 
+@pytest.mark.e2e
 def test_command_line_settings_override_the_loopback_speed(tmp_path):
     with PacedSite(refusing=False) as site:
         proc = crawl(site.base_url, tmp_path / "warehouse.duckdb", "DOWNLOAD_DELAY=0.25")

@@ -198,6 +198,7 @@ def snapshot(db: Path, table: str, columns: str = "*") -> list[tuple]:
         return con.execute(f"select {columns} from {table} order by all").fetchall()
 
 
+@pytest.mark.slow
 def test_a_warehouse_made_before_the_weekly_columns_migrates_in_place_keeping_every_row(tmp_path):
     from warehouse.loader import Warehouse
 

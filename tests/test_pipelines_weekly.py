@@ -9,7 +9,8 @@ import duckdb
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem, SiteMoved
-from crawler.pipelines import DedupPipeline, EnrichPipeline, ValidatePipeline, WarehousePipeline
+from crawler.pipelines import DedupPipeline, EnrichPipeline, ValidatePipeline
+from crawler.storage import WarehousePipeline
 from warehouse.spool import Spool
 
 OLD, NEW = "https://belarusinfocus.info", "https://belarusinfocus.pro"

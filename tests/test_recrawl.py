@@ -19,6 +19,8 @@ from warehouse.demo_site import DemoServer, build_site
 
 from tests.conftest import wait_for
 
+pytestmark = pytest.mark.e2e  # real `scrapy crawl` processes against the offline site
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -101,13 +103,45 @@ def test_full_recrawl_revalidates_every_stored_article_with_a_304(served):
     print(f"\nfull recrawl: {len(again)} requests, {sum(1 for r in again if r.status == 304)} answered 304")
 
 
-def test_unreachable_site_fails_with_one_line(tmp_path):
+def test_unreachable_site_fails_with_one_line_in_stderr_and_the_log_and_a_failed_run(tmp_path):
     with DemoServer(build_site(articles=40)) as server:
         base_url = server.base_url  # a loopback port nobody listens on once the server stops
-    proc = crawl(base_url, tmp_path / "warehouse.duckdb", "-s", "RETRY_TIMES=0", expect=exitcodes.FAILED)
+    log = tmp_path / "logs" / "cron" / "crawl.log"  # a folder that does not exist yet
+    proc = crawl(base_url, tmp_path / "warehouse.duckdb", "-s", "RETRY_TIMES=0", "-s", f"LOG_FILE={log}",
+                 expect=exitcodes.FAILED)
+    line = f"crawl: error: the site at {base_url} answered no request: check the address and the network"
     errors = [line for line in proc.stderr.splitlines() if line.startswith("crawl: error: ")]
-    assert errors == [f"crawl: error: the site at {base_url} answered no request: check the address and the network"]
+    assert errors == [line]
+    assert "Traceback" not in proc.stderr
+    assert [entry for entry in log.read_text().splitlines() if "crawl: error:" in entry][0].endswith(f"ERROR: {line}")
     assert query(tmp_path / "warehouse.duckdb", "select kind from crawl_errors limit 1") == [("network",)]
+    # a cron check reading crawl_runs sees the failure too
+    assert query(tmp_path / "warehouse.duckdb", "select finish_reason, pages_fetched from crawl_runs") == [("failed", 0)]
+
+
+def test_a_log_file_that_cannot_be_created_is_one_line(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log folder should be")
+    db = tmp_path / "warehouse.duckdb"
+    proc = crawl("http://127.0.0.1:9", db, "-s", f"LOG_FILE={blocker}/crawl.log", expect=exitcodes.USAGE)
+    assert proc.stderr.strip().splitlines() == [
+        f"crawl: error: cannot create the folder of LOG_FILE {blocker}/crawl.log: File exists; "
+        "choose a LOG_FILE in a folder this user may write"]
+    assert not db.exists()
+
+
+def test_a_second_crawl_refused_by_the_lock_says_so_in_the_log_too(tmp_path):
+    from crawler.lock import CrawlLock
+
+    db, log = tmp_path / "warehouse.duckdb", tmp_path / "crawl.log"
+    lock = CrawlLock(db).acquire()  # as a running crawl holds it
+    try:
+        proc = crawl("http://127.0.0.1:9", db, "-s", f"LOG_FILE={log}", expect=exitcodes.ALREADY_RUNNING)
+    finally:
+        lock.release()
+    [line] = [line for line in proc.stderr.splitlines() if line.startswith("crawl: error: ")]
+    assert "another crawl" in line
+    assert any(entry.endswith(line) for entry in log.read_text().splitlines())
 
 
 def test_a_bad_memory_limit_is_one_line_and_touches_nothing(tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import article
+from tests.conftest import article, chromium_binary
 from warehouse.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from warehouse.demo_site import DemoServer, build_site
 from warehouse.loader import Warehouse
@@ -165,10 +164,7 @@ class Rendered:
 
 
 def chromium() -> str:
-    path = shutil.which("chromium")
-    assert path, ("chromium is not installed: the report is tested in Debian's headless chromium "
-                  "(`apt-get install chromium`; .ci/run installs it)")
-    return path
+    return chromium_binary()
 
 
 def run_chromium(url: str, tmp: Path, *args: str) -> subprocess.CompletedProcess:
@@ -236,6 +232,7 @@ def full_report(crawled, tmp_path_factory) -> tuple[Path, str, MarkParser]:
 
 # -- every number is the view's ---------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_report_command_writes_one_file_and_says_where(crawled, tmp_path, capsys):
     code, out = report(tmp_path, crawled)
     stdout, stderr = capsys.readouterr()
@@ -244,6 +241,7 @@ def test_report_command_writes_one_file_and_says_where(crawled, tmp_path, capsys
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temp file left behind
 
 
+@pytest.mark.e2e
 def test_articles_per_month_points_are_trend_monthly(crawled, full_report):
     _, _, page = full_report
     view = {(m.isoformat(), c): (a, s, ch)
@@ -259,6 +257,7 @@ def test_articles_per_month_points_are_trend_monthly(crawled, full_report):
             assert f"({100 * share:.1f}% of the month)" in p.title, p.title
 
 
+@pytest.mark.e2e
 def test_the_biggest_change_of_each_category_is_marked(crawled, full_report):
     _, _, page = full_report
     biggest: dict[str, tuple] = {}
@@ -274,6 +273,7 @@ def test_the_biggest_change_of_each_category_is_marked(crawled, full_report):
         assert c.text.strip() == (f"+{change}" if change > 0 else str(change))
 
 
+@pytest.mark.e2e
 def test_status_mix_segments_are_trend_status_monthly(crawled, full_report):
     _, _, page = full_report
     view = Counter({(m.isoformat(), c, s or ""): a for m, c, s, a in query(
@@ -290,6 +290,7 @@ def test_status_mix_segments_are_trend_status_monthly(crawled, full_report):
     assert bars == Counter({k: v for k, v in points.items() if v})
 
 
+@pytest.mark.e2e
 def test_rising_terms_are_the_top_of_trend_terms_monthly_in_the_latest_months(crawled, full_report):
     _, _, page = full_report
     rows = query(crawled, "select month, term, articles, lift from trend_terms_monthly")
@@ -307,6 +308,7 @@ def test_rising_terms_are_the_top_of_trend_terms_monthly_in_the_latest_months(cr
         assert f"×{lift:.1f} · {articles}" in b.text, b.text
 
 
+@pytest.mark.e2e
 def test_latest_articles_show_content_neighbours_beside_the_sites_own(crawled, full_report):
     _, _, page = full_report
     latest = [r[0] for r in query(
@@ -326,6 +328,7 @@ def test_latest_articles_show_content_neighbours_beside_the_sites_own(crawled, f
     assert set(latest) | {u for _, u, _, _ in view} | {u for _, u, _ in site} <= page.links
 
 
+@pytest.mark.e2e
 def test_crawl_health_is_the_run_ledger(crawled, full_report):
     _, html, page = full_report
     runs = dicts(crawled, "select run_id, pages_fetched, errors from crawl_runs order by started_at")
@@ -349,6 +352,7 @@ def test_crawl_health_is_the_run_ledger(crawled, full_report):
     assert "crawl healthy" in html
 
 
+@pytest.mark.e2e
 def test_header_counts_are_the_warehouses(crawled, full_report):
     _, html, _ = full_report
     dated, english, russian, belarusian = query(
@@ -359,6 +363,7 @@ def test_header_counts_are_the_warehouses(crawled, full_report):
     assert f"<b>{dated}</b><span>articles ({languages})" in html
 
 
+@pytest.mark.e2e
 def test_the_file_is_self_contained(full_report):
     _, html, _ = full_report
     assert not re.search(r"<(script|link|img|iframe|object|embed|audio|video)\b", html, re.I)
@@ -369,6 +374,7 @@ def test_the_file_is_self_contained(full_report):
 
 # -- filters ---------------------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_since_keeps_the_months_from_that_one_on(crawled, tmp_path):
     code, out = report(tmp_path, crawled, "--since", "2018-01")
     assert code == EXIT_OK
@@ -382,6 +388,7 @@ def test_since_keeps_the_months_from_that_one_on(crawled, tmp_path):
     assert all(c["month"] >= "2018-01-01" for c in marks(page, "trend_monthly", cls="callout"))
 
 
+@pytest.mark.e2e
 def test_category_keeps_one_category(crawled, tmp_path):
     code, out = report(tmp_path, crawled, "--category", "economy")
     assert code == EXIT_OK
@@ -403,6 +410,7 @@ def test_category_keeps_one_category(crawled, tmp_path):
     (("--since", "June 2018"), "--since wants a month as YYYY-MM"),
     (("--category", "sport"), "no category 'sport'"),
 ])
+@pytest.mark.e2e
 def test_bad_filters_are_one_line_and_exit_2(crawled, tmp_path, capsys, args, fragment):
     code, out = report(tmp_path, crawled, *args)
     _, err = capsys.readouterr()
@@ -411,6 +419,7 @@ def test_bad_filters_are_one_line_and_exit_2(crawled, tmp_path, capsys, args, fr
     assert not out.exists()
 
 
+@pytest.mark.e2e
 def test_a_selection_without_articles_says_so(crawled, tmp_path):
     code, out = report(tmp_path, crawled, "--since", "2030-01")
     assert code == EXIT_OK
@@ -446,6 +455,7 @@ def test_missing_output_folder_is_one_line_and_exit_1(db_path, tmp_path, capsys)
     assert err.count("\n") == 1 and "no folder" in err, err
 
 
+@pytest.mark.slow
 def test_empty_warehouse_gives_a_clear_page(db_path, tmp_path):
     code, out = report(tmp_path, db_path)  # db_path: `warehouse init` only
     assert code == EXIT_OK
@@ -503,6 +513,8 @@ def test_weekly_pages_are_drawn_in_the_month_their_week_ends_with_their_authors(
 
 # -- in a real browser -------------------------------------------------------------------------------------
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_report_renders_in_chromium_with_every_chart_drawn(crawled, full_report, tmp_path):
     out, _, page = full_report
     rendered = render_in_browser(out, tmp_path)
@@ -523,6 +535,7 @@ def test_report_renders_in_chromium_with_every_chart_drawn(crawled, full_report,
     assert all(c["width"] <= WINDOW[0] for c in rendered.charts.values())
 
 
+@pytest.mark.browser
 def test_console_errors_are_caught(tmp_path):
     """The console check above can fail: a page with a broken script is reported."""
     page = tmp_path / "broken.html"
@@ -533,6 +546,7 @@ def test_console_errors_are_caught(tmp_path):
 
 # -- the demo ends with the report -----------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_demo_ends_by_writing_the_report(tmp_path, capsys):
     from warehouse import demo
 

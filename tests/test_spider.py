@@ -205,7 +205,10 @@ def test_a_dated_listing_is_asked_for_without_slashes_until_the_site_redirects_t
     requests, _ = split(spider.parse_listing(redirected))
     assert [r.url for r in requests] == [NEW + "/society/two"], "a link's own form wins"
     # Links whose written form is unknown (canonical URLs from article pages) take the site's form.
-    requests, _ = split(spider._follow_links([NEW + "/society/three", NEW + "/security"]))
+    page = html(NEW + "/society/two/", '<html><body><main><article><h1>Two</h1><p>A paragraph long enough to be '
+                "an article's body text for the extractor.</p></article>"
+                '<aside><a href="/society/three">Three</a> <a href="/security">Security</a></aside></main></body></html>')
+    requests, _ = split(spider.parse_article(page))
     assert [r.url for r in requests] == [NEW + "/society/three/", NEW + "/security/"]
 
 

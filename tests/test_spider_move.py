@@ -15,6 +15,8 @@ import pytest
 from warehouse.demo_site import DemoServer, build_site
 from warehouse.demo_site.themes import THEMES
 
+pytestmark = pytest.mark.e2e  # real `scrapy crawl` processes against the offline site
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -25,7 +25,7 @@ from warehouse.demo_site import DemoServer, build_site
 from warehouse.spool import Spool
 from warehouse.staging import publish
 
-from tests.conftest import T0, article, wait_for
+from tests.conftest import T0, article, redis_server_binary, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -40,8 +40,7 @@ class RedisServer:
     """A redis-server on a free loopback port, without persistence (a restart loses everything)."""
 
     def __init__(self, directory: Path):
-        if shutil.which("redis-server") is None:
-            pytest.fail("redis-server is not installed: `apt-get install redis-server` (.ci/run does)")
+        self.binary = redis_server_binary()
         self.directory = directory
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -51,7 +50,7 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis.from_url(self.url)
         wait_for(lambda: _pings(client), timeout=10, what="redis-server to answer")
@@ -105,6 +104,9 @@ def finish(procs, expect: int = 0, timeout: float = 120) -> list[str]:
 
 
 def load(tmp_path: Path) -> str:
+    if not (tmp_path / "warehouse.duckdb").exists():  # workers never open it, and load never creates it
+        subprocess.run([sys.executable, "-m", "warehouse", "init", "--db", str(tmp_path / "warehouse.duckdb")],
+                       cwd=ROOT, env=ENV, check=True, capture_output=True)
     proc = subprocess.run([sys.executable, "-m", "warehouse", "load", "--db", str(tmp_path / "warehouse.duckdb"),
                            "--staging", str(tmp_path / "staging")], cwd=ROOT, env=ENV, capture_output=True,
                           text=True, timeout=120)
@@ -132,6 +134,8 @@ def manifests(tmp_path: Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted((tmp_path / "staging" / "runs").rglob("*.json"))]
 
 
+@pytest.mark.e2e
+@pytest.mark.redis
 def test_three_workers_store_every_article_once_and_fetch_each_page_once(served, redis_server, tmp_path):
     site, server = served
     finish([worker(server, redis_server.url, tmp_path, *SLOW) for _ in range(3)])
@@ -175,6 +179,8 @@ def spooled_articles(tmp_path: Path, pid: int) -> int:
                for p in (tmp_path / "staging" / "spool").rglob(f"*-{pid}-*.jsonl.part"))
 
 
+@pytest.mark.e2e
+@pytest.mark.redis
 def test_a_killed_worker_loses_only_its_requests_in_flight_and_the_rerun_completes_the_set(
         served, redis_server, tmp_path):
     site, server = served
@@ -200,6 +206,8 @@ def test_a_killed_worker_loses_only_its_requests_in_flight_and_the_rerun_complet
         [("interrupted",), ("finished",)]
 
 
+@pytest.mark.e2e
+@pytest.mark.redis
 @pytest.mark.parametrize("loss", ["restarted", "flushed"])
 def test_redis_lost_mid_crawl_stops_the_workers_with_one_line(served, redis_server, tmp_path, loss):
     site, server = served
@@ -230,6 +238,7 @@ def test_redis_lost_mid_crawl_stops_the_workers_with_one_line(served, redis_serv
     assert_every_article_once(site, server, tmp_path)
 
 
+@pytest.mark.e2e
 def test_a_worker_without_redis_exits_at_once_with_one_line(served, tmp_path):
     site, server = served
     with socket.socket() as probe:  # a port nobody listens on
@@ -250,6 +259,7 @@ def staged_batch(tmp_path: Path, records: list[dict], stem: str = "20240301T1200
     return publish(sealed, tmp_path / "staging")
 
 
+@pytest.mark.slow
 def test_load_takes_complete_batches_once_and_never_a_half_written_one(tmp_path, db_path, clock):
     batch = staged_batch(tmp_path, [article(url=f"https://belarusinfocus.info/society/a{i}", fetched_at=T0)
                                     for i in range(3)])

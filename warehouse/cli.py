@@ -1,4 +1,5 @@
-"""`warehouse`: the command line over the Python API (init, query, export, status, load, report, demo).
+"""`warehouse`: the command line over the Python API (init, query, export, status, load, report, reparse,
+import-warc, demo).
 
 Exit codes:
     0  ok
@@ -21,7 +22,7 @@ from pathlib import Path
 from . import export as export_mod
 from . import migrate
 from .config import resolve_db_path, resolve_spool_dir, resolve_staging_dir
-from .db import WarehouseError, WarehouseUsageError, read_query
+from .db import WarehouseError, WarehouseUsageError, read_query, require_existing
 from .loader import LoadResult, Warehouse
 from .output import FORMATS, render, render_json
 from .status import status
@@ -112,6 +113,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--category", metavar="C", help="one category (section slug, e.g. economy; default: all)")
     _add_db(p)
 
+    p = _sub(sub, "reparse", "extract every archived article page again with the current extractor, fetching nothing",
+             "warehouse reparse --since 2026-01-01 --url '%/economy/%'",
+             description="Read each stored article's newest archived page (status 200) back from the WARC "
+                         "archive, extract it with the current extractor and load the result like a crawl's: "
+                         "a changed result is a new version, an unchanged one changes nothing, a page that no "
+                         "longer parses is a crawl_errors row and keeps its stored version. Recorded in "
+                         "crawl_runs (spider 'reparse'); safe to interrupt and run again.")
+    p.add_argument("--since", metavar="DATE", help="only pages captured on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--url", metavar="LIKE", help="only articles whose url matches this SQL LIKE pattern")
+    _add_db(p)
+
+    p = _sub(sub, "import-warc", "load the article pages of WARC files (e.g. a web archive's captures of the site)",
+             "warehouse import-warc captures-2015.warc.gz wget.warc",
+             description="Copy each WARC file (gzip or plain) into the archive (ARCHIVE_DIR/imported/), index "
+                         "it in captures, and load every response record of an article page on one of the "
+                         "site's hosts through the crawl's extraction, dedup and versioning; captures of one "
+                         "article from several dates become versions in date order. Other records load nothing "
+                         "and are counted. A damaged file: its complete records are loaded, then one line "
+                         "says where it broke (exit 1). Running it again adds nothing twice.")
+    p.add_argument("files", metavar="FILE", nargs="+", help="WARC files (.warc or .warc.gz)")
+    _add_db(p)
+
     p = _sub(sub, "demo", "serve the bundled offline site on loopback, crawl it, print trend tables",
              "warehouse demo")
     p.add_argument("--db", metavar="PATH", help="warehouse file for the demo (default: data/demo.duckdb)")
@@ -160,7 +183,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_load(args) -> int:
-    db = resolve_db_path(args.db)
+    db = require_existing(resolve_db_path(args.db))  # a mistyped --db is an error, not a new warehouse
     folders: dict[Path, str] = {}
     # Folders named on the command line must exist; defaults are simply skipped when absent.
     for given, resolved, kind in ((args.spool, resolve_spool_dir(args.spool, db_path=db), "spool"),
@@ -170,12 +193,14 @@ def cmd_load(args) -> int:
         if resolved.is_dir():
             folders.setdefault(resolved, kind)
     warehouse = Warehouse(db)
-    migrate.init(db)  # a fresh --db works too; a no-op when up to date
+    migrate.init(db)  # brings an older warehouse's schema up to date; a no-op when it is
     total = LoadResult()
     for folder, kind in folders.items():
         # The spool holds JSON-lines batches of local crawls; the staging area, Parquet batches of a
         # shared crawl's workers, their run manifests and the snapshot the next workers read.
         total += warehouse.load_spool(folder) if kind == "spool" else warehouse.load_staging(folder)
+    if not folders:  # else each load indexed the archive already
+        total.indexed = warehouse.index_archive()
     if total.new or total.updated or total.moved:
         warehouse.refresh()
     print(f"warehouse {db}: {total.summary()}")
@@ -190,6 +215,25 @@ def cmd_report(args) -> int:
     return report.main(args)
 
 
+def cmd_reparse(args) -> int:
+    from . import reparse  # lazy: it loads the crawler's extraction
+
+    since = reparse.parse_since(args.since)
+    result = reparse.reparse(resolve_db_path(args.db), since=since, url_like=args.url)
+    print(f"warehouse {resolve_db_path(args.db)}: {result.summary()}")
+    return EXIT_OK
+
+
+def cmd_import_warc(args) -> int:
+    from . import importer  # lazy: it loads the crawler's extraction
+
+    result = importer.import_warcs(args.files, resolve_db_path(args.db))
+    print(f"warehouse {resolve_db_path(args.db)}: {result.summary()}")
+    for damage in result.damaged:
+        print(f"warehouse: error: {damage}; every complete record before it was loaded", file=sys.stderr)
+    return EXIT_FAILURE if result.damaged else EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from . import demo  # lazy: it pulls in the demo site and starts a crawl
 
@@ -198,7 +242,8 @@ def cmd_demo(args) -> int:
 
 COMMANDS = {
     "init": cmd_init, "query": cmd_query, "export": cmd_export, "status": cmd_status,
-    "load": cmd_load, "report": cmd_report, "demo": cmd_demo,
+    "load": cmd_load, "report": cmd_report, "demo": cmd_demo, "reparse": cmd_reparse,
+    "import-warc": cmd_import_warc,
 }
 
 

@@ -1,20 +1,37 @@
-"""Where the warehouse, the spool and the staging area live.
+"""Where the warehouse, the spool, the staging area and the SQL files live.
 
 Precedence everywhere: command-line flag > Scrapy setting > environment variable > default
-under the project root (CONTRACT: "The default warehouse is data/warehouse.duckdb under the
-project root; WAREHOUSE_PATH (a Scrapy setting, or the environment variable) and --db override it").
+under the current directory (CONTRACT: "The default warehouse is data/warehouse.duckdb under the
+current directory; WAREHOUSE_PATH (a Scrapy setting, or the environment variable) and --db
+override it"). Defaults are relative paths, so they follow the directory a command runs in,
+never the folder the package is installed in.
+
+The SQL files sit in `sql/` at the repository root and ship as the package data of
+`warehouse.sql` (pyproject maps that package onto the folder), so they are found the same way
+in a checkout, an editable install and a wheel.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SQL_DIR = PROJECT_ROOT / "sql"
-DATA_DIR = PROJECT_ROOT / "data"
+DATA_DIR = Path("data")
 DEFAULT_DB_PATH = DATA_DIR / "warehouse.duckdb"
 DEFAULT_STAGING_DIR = DATA_DIR / "staging"
+
+
+def _sql_dir() -> Path:
+    try:
+        return Path(str(resources.files("warehouse.sql")))
+    except ModuleNotFoundError:
+        # A checkout imported without installing it (PYTHONPATH pointing at the repository):
+        # no finder maps `warehouse.sql` onto sql/, which sits beside the package.
+        return Path(__file__).resolve().parents[1] / "sql"
+
+
+SQL_DIR = _sql_dir()
 
 
 def _first(*candidates: str | os.PathLike | None) -> Path | None:

@@ -63,6 +63,14 @@ def _locked(path: Path, exc: BaseException) -> WarehouseLocked:
     )
 
 
+def require_existing(path: str | Path) -> Path:
+    """`path`, or WarehouseMissing: commands other than `init` (and a crawl) never create one."""
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: run `warehouse init --db {path}` or a crawl first")
+    return path
+
+
 def connect(path: str | Path, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at `path`.
 
@@ -70,9 +78,7 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
     create: make a new empty database when the file is missing (only `init` wants that); otherwise
     a missing file is `WarehouseMissing` rather than a silently created empty warehouse.
     """
-    path = Path(path)
-    if not path.exists() and (read_only or not create):
-        raise WarehouseMissing(f"no warehouse at {path}: run `warehouse init --db {path}` or crawl first")
+    path = Path(path) if create and not read_only else require_existing(path)
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -80,7 +86,7 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False) -> 
         if "lock" in text.lower():
             raise _locked(path, exc) from None
         if "does not exist" in text:
-            raise WarehouseMissing(f"no warehouse at {path}: run `warehouse init --db {path}` or crawl first") from None
+            raise WarehouseMissing(f"no warehouse at {path}: run `warehouse init --db {path}` or a crawl first") from None
         raise WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None

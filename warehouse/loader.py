@@ -159,10 +159,12 @@ class LoadResult:
     torn: int = 0  # torn last lines of crashed runs' batches, skipped
     batches: int = 0  # batch files loaded by this call
     skipped: int = 0  # batch files found already loaded (no-op)
+    indexed: int = 0  # archived responses added to `captures` (Warehouse.index_archive)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (batch name, why) left on disk
 
     def __iadd__(self, other: LoadResult) -> LoadResult:
-        for name in ("new", "updated", "unchanged", "errors", "invalid", "moved", "torn", "batches", "skipped"):
+        for name in ("new", "updated", "unchanged", "errors", "invalid", "moved", "torn", "batches", "skipped",
+                     "indexed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failed.extend(other.failed)
         return self
@@ -178,6 +180,8 @@ class LoadResult:
             text += f"; {self.skipped} already loaded"
         if self.torn:
             text += f"; {self.torn} torn line(s) of crashed runs skipped"
+        if self.indexed:
+            text += f"; {self.indexed} archived response(s) indexed"
         if self.failed:
             text += f"; {len(self.failed)} batch(es) failed"
         return text
@@ -212,8 +216,9 @@ class Warehouse:
     batch loads shares one: `loading()`)."""
 
     def __init__(self, path: str | Path, clock: Clock = utc_now, sql_dir: Path = SQL_DIR,
-                 memory_limit: str | None = None, threads: int | None = None):
+                 memory_limit: str | None = None, threads: int | None = None, archive_dir: str | Path | None = None):
         self.path = Path(path)
+        self._archive_dir = Path(archive_dir) if archive_dir is not None else None
         self.clock = clock
         self.sql_dir = Path(sql_dir)
         # DuckDB's memory_limit for this object's write connections (e.g. "150MB"); None: DuckDB's
@@ -399,7 +404,40 @@ class Warehouse:
         if batches:
             with self.loading() as con:
                 total += self.load_groups(con, [(batch, batch_run_id(batch)) for batch in batches], "jsonl")
+                total.indexed = self.index_archive(con)
+        else:
+            total.indexed = self.index_archive()
         return total
+
+    def index_archive(self, con: duckdb.DuckDBPyConnection | None = None) -> int:
+        """Index in `captures` the archive files not indexed yet (warehouse/archive/index.py),
+        after every load, so that every page a crawl archived is indexed once its file is closed.
+        Returns the captures added. A damaged file's complete records are indexed, with a warning;
+        an archive that cannot be read only costs a warning: the files stay for the next load."""
+        from .archive.index import index_archive  # lazy: the archive package imports this one's neighbours
+
+        archive_dir = self.archive_dir
+        if not archive_dir.is_dir() or not any(archive_dir.iterdir()):
+            return 0
+        if con is None:
+            with self._write() as own:
+                return self.index_archive(own)
+        try:
+            return index_archive(con, archive_dir, sql_dir=self.sql_dir).captures
+        except duckdb.CatalogException:
+            return 0  # a warehouse without the captures table: `warehouse init` adds it
+        except (OSError, duckdb.Error, ValueError) as exc:
+            logger.warning("The archive %s was not indexed (%s): the next load indexes it", archive_dir, one_line(exc))
+            return 0
+
+    @property
+    def archive_dir(self) -> Path:
+        """ARCHIVE_DIR (given, else the environment variable, else archive/ beside the file)."""
+        if self._archive_dir is None:
+            from .archive import resolve_archive_dir
+
+            self._archive_dir = resolve_archive_dir(db_path=self.path)
+        return self._archive_dir
 
     def load_groups(self, con: duckdb.DuckDBPyConnection, batches: list[tuple[Path, str]], source: str) -> LoadResult:
         """Load (path, run id) batches in order, consecutive batches of one run together in groups
@@ -427,7 +465,20 @@ class Warehouse:
         its runs and write the snapshot its next workers read (warehouse/staging.py)."""
         from .staging import load_staging  # lazy: staging imports this module
 
-        return load_staging(self, directory)
+        result = load_staging(self, directory)
+        self.collect_staged_archive(directory)
+        return result
+
+    def collect_staged_archive(self, directory: str | Path) -> int:
+        """Move the workers' archive files (STAGING/archive) into the archive, then index them."""
+        from .archive.index import collect_staged
+
+        try:
+            moved = collect_staged(directory, self.archive_dir)
+        except OSError as exc:
+            raise WarehouseError(f"cannot move the workers' archive files into {self.archive_dir}: {one_line(exc)}") from None
+        self.index_archive()
+        return moved
 
     # -- crawl runs -------------------------------------------------------------------------
     def start_run(self, run_id: str, spider: str, started_at: datetime | None = None) -> None:

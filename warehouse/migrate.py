@@ -65,6 +65,18 @@ def applied(con: duckdb.DuckDBPyConnection) -> list[tuple[str, datetime]]:
     return con.execute("select name, applied_at from _schema_migrations order by name").fetchall()
 
 
+def require_schema(sql_dir: Path = SQL_DIR) -> list[Path]:
+    """The migration files, or MigrationError when there are none: an install that lost its SQL
+    files must not report a schema "up to date" it never created."""
+    files = migration_files(sql_dir)
+    if not files:
+        raise MigrationError(
+            f"no schema files in {Path(sql_dir) / 'schema'}: the package was installed without its SQL; "
+            "reinstall it (pip install .)"
+        )
+    return files
+
+
 def pending(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
     """Names of migration files not yet applied, in the order they would run. Read-only."""
     done = {name for name, _ in applied(con)}
@@ -140,6 +152,7 @@ def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> lis
 
 def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, clock: Clock = utc_now) -> InitResult:
     """Apply pending migrations, then (re)create every view."""
+    require_schema(sql_dir)
     applied_now = apply_migrations(con, sql_dir, clock)
     return InitResult(applied=applied_now, views=create_views(con, sql_dir))
 
@@ -147,6 +160,7 @@ def migrate(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, clock: Cloc
 def init(path: str | Path, sql_dir: Path = SQL_DIR, clock: Clock = utc_now) -> InitResult:
     """Create the database (and its parent folders) if needed, migrate it, (re)create views."""
     path = Path(path)
+    require_schema(sql_dir)  # before anything is created
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

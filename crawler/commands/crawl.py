@@ -11,18 +11,24 @@ remote manners.
 
 from __future__ import annotations
 
+import logging
 import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
-from crawler.frontier import check_redis, redis_url
+from crawler.addons import redis_url
+from crawler.fieldcoverage import FieldCoverage
+from crawler.sharedrun import check_redis
 from crawler.hosts import checked_base_url, checked_site_hosts, is_loopback
 from crawler.lock import AlreadyRunning, CrawlLock
 from crawler.spiders.belarusinfocus import BelarusInFocusSpider
 from warehouse import resolve_db_path
 from warehouse.db import WarehouseUsageError, checked_memory_limit
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawlCommand):
@@ -32,12 +38,13 @@ class Command(ScrapyCrawlCommand):
 
     def run(self, args, opts):
         try:
-            base_url = checked_base_url(opts.spargs.get("base_url") or BelarusInFocusSpider.default_base_url)
+            base_url = checked_base_url(opts.spargs.get("base_url") or self.settings.get("BASE_URL")
+                                        or BelarusInFocusSpider.default_base_url)
             checked_site_hosts(self.settings.get("SITE_HOSTS"))
             checked_memory_limit(self.settings.get("WAREHOUSE_MEMORY_LIMIT"))
+            FieldCoverage.from_settings(self.settings)  # COVERAGE_FIELDS names known fields
         except (UsageError, WarehouseUsageError) as exc:
-            print(f"crawl: error: {exc}", file=sys.stderr)
-            self.exitcode = exitcodes.USAGE
+            self.error(exitcodes.USAGE, exc)
             return
         if is_loopback(base_url) and not self.settings.getbool("LOOPBACK_IS_REMOTE"):
             self.settings.setdict(self.settings.getdict("LOOPBACK_SETTINGS"), priority="spider")
@@ -48,12 +55,10 @@ class Command(ScrapyCrawlCommand):
             try:
                 problem = check_redis(url)
             except UsageError as exc:
-                print(f"crawl: error: {exc}", file=sys.stderr)
-                self.exitcode = exitcodes.USAGE
+                self.error(exitcodes.USAGE, exc)
                 return
             if problem:
-                print(f"crawl: error: {problem}", file=sys.stderr)
-                self.exitcode = exitcodes.FRONTIER_LOST
+                self.error(exitcodes.FRONTIER_LOST, problem)
                 return
             lock = None
         else:
@@ -62,19 +67,37 @@ class Command(ScrapyCrawlCommand):
             try:
                 lock.acquire()
             except AlreadyRunning as exc:
-                print(f"crawl: error: {exc}", file=sys.stderr)
-                self.exitcode = exitcodes.ALREADY_RUNNING
+                self.error(exitcodes.ALREADY_RUNNING, exc)
                 return
         try:
             super().run(args, opts)
         finally:
             if lock is not None:
                 lock.release()
-        if self.crawler_process.bootstrap_failed:  # Scrapy logged why; its exit code stands
+        if self.crawler_process.bootstrap_failed:  # Scrapy logged why, with a traceback
+            where = f" in {self.settings.get('LOG_FILE')}" if self.settings.get("LOG_FILE") else " above"
+            self.error(exitcodes.FAILED, f"the crawl could not start: see the traceback{where}")
             return
-        stats = self.crawler.stats
-        for reason in stats.get_value(exitcodes.STAT_REASONS) or []:
-            print(f"crawl: error: {reason}", file=sys.stderr)
-        code = stats.get_value(exitcodes.STAT_CODE, exitcodes.OK)
-        if code != exitcodes.OK:
-            self.exitcode = code
+        code = exitcodes.code(self.crawler)
+        for reason in exitcodes.reasons(self.crawler):
+            self.error(code, reason)
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        # Scrapy opens LOG_FILE as soon as this returns: a missing folder is made, or is one line.
+        log_file = self.settings.get("LOG_FILE")
+        if log_file:
+            try:
+                Path(log_file).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                print(f"crawl: error: cannot create the folder of LOG_FILE {log_file}: {exc.strerror}; "
+                      "choose a LOG_FILE in a folder this user may write", file=sys.stderr)
+                sys.exit(exitcodes.USAGE)
+
+    def error(self, code: int, reason) -> None:
+        """One line on stderr (cron mails it) and, with LOG_FILE, the same line in the log."""
+        line = f"crawl: error: {reason}"
+        print(line, file=sys.stderr)
+        if self.settings.get("LOG_FILE"):
+            logger.error(line)
+        self.exitcode = max(self.exitcode, code)

@@ -6,15 +6,36 @@ to dateparser (milliseconds, and a slow import, hence imported lazily). Both ret
 datetimes in Europe/Minsk and must agree on the site's formats (tests/test_extraction_helpers.py).
 Nothing here reads the clock: partial and relative dates ("September 18", "2 hours ago") are
 rejected rather than completed with today's date.
+
+Other sites' pages are read with a ``Reading``: the page's locale decides day/month order of
+numeric dates ("06/01/2026" is 6 January on a French page), a stated offset is kept as the page
+gave it (its calendar day stays the page's), and a time printed without a zone is not given
+Minsk's: it gets ``UNZONED`` (UTC, named "no zone stated"), so the value says it is a guess.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 SITE_TZ = ZoneInfo("Europe/Minsk")
+# The zone of a time another site printed without one: the wall time as shown, marked as such.
+UNZONED = timezone(timedelta(0), "no zone stated")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a page's dates are read: numeric day/month order, the zone of a time shown without
+    one, and whether a stated offset is converted to that zone (this site) or kept (others)."""
+
+    day_first: bool = False
+    zone: tzinfo = SITE_TZ
+    convert: bool = True
+
+
+SITE_READING = Reading()  # the site prints month first (Drupal's short format) in Minsk time
 
 _EN_MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -82,15 +103,16 @@ DATEPARSER_SETTINGS = {
 _FALLBACK_MAX_LEN = 120
 
 
-def _build(match: re.Match) -> datetime | None:
+def _build(match: re.Match, reading: Reading = SITE_READING) -> datetime | None:
     groups = match.groupdict()
     if "mon" in groups:
         month = _MONTHS.get(groups["mon"].casefold())
         if month is None:
             return None
-    elif "a" in groups:  # month/day/year unless the first number cannot be a month
+    elif "a" in groups:  # the page's order, unless the first number cannot be what it says
         first, second = int(groups["a"]), int(groups["b"])
-        month, groups["d"] = (second, str(first)) if first > 12 else (first, str(second))
+        day_first = first > 12 if not reading.day_first else second <= 12
+        month, groups["d"] = (second, str(first)) if day_first else (first, str(second))
     else:
         month = int(groups["m"])
     hour = int(groups.get("H") or 0)
@@ -108,8 +130,9 @@ def _build(match: re.Match) -> datetime | None:
         tz = groups.get("tz")
         if tz:
             offset = timezone.utc if tz.upper() == "Z" else _offset(tz)
-            return datetime(year, month, int(groups["d"]), hour, minute, second, tzinfo=offset).astimezone(SITE_TZ)
-        return datetime(year, month, int(groups["d"]), hour, minute, second, tzinfo=SITE_TZ)
+            value = datetime(year, month, int(groups["d"]), hour, minute, second, tzinfo=offset)
+            return value.astimezone(reading.zone) if reading.convert else value
+        return datetime(year, month, int(groups["d"]), hour, minute, second, tzinfo=reading.zone)
     except ValueError:  # 31 February and the like
         return None
 
@@ -120,26 +143,26 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
 
 
-def _fast(text: str) -> tuple[int, int, datetime] | None:
+def _fast(text: str, reading: Reading = SITE_READING) -> tuple[int, int, datetime] | None:
     """(start, end, value) of the earliest date in the text that the site's formats describe."""
     best = None
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             if best is not None and match.start() >= best[0]:
                 break
-            value = _build(match)
+            value = _build(match, reading)
             if value is not None:
                 best = (match.start(), match.end(), value)
                 break
     return best
 
 
-def find_date(text: str | None) -> tuple[int, int, datetime] | None:
+def find_date(text: str | None, reading: Reading = SITE_READING) -> tuple[int, int, datetime] | None:
     """(start, end, value) of the first site-format date inside a longer text, else None."""
     if not text or _DIGIT.search(text) is None:
         return None
     try:
-        return _fast(text)
+        return _fast(text, reading)
     except Exception:  # noqa: BLE001 - never raise on page text
         return None
 
@@ -169,6 +192,9 @@ def parse_with_dateparser(text: str, language: str | None = None) -> datetime | 
     return value.astimezone(SITE_TZ)
 
 
+_FULL_YEAR = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
+
+
 def parse_site_datetime(text: str | None, language: str | None = None) -> datetime | None:
     """A tz-aware Europe/Minsk datetime from a date text, or None. Never raises."""
     if not text:
@@ -178,8 +204,22 @@ def parse_site_datetime(text: str | None, language: str | None = None) -> dateti
         found = _fast(text)
         if found:
             return found[2]
-        if len(text) > _FALLBACK_MAX_LEN or _DIGIT.search(text) is None:
+        # The site prints every year in full: without one (a cut "January 28, 20") dateparser
+        # would invent the year.
+        if len(text) > _FALLBACK_MAX_LEN or _FULL_YEAR.search(text) is None:
             return None
         return parse_with_dateparser(text, language)
     except Exception:  # noqa: BLE001 - a date we cannot read is a missing date, not a crash
         return None
+
+
+def read_datetime(text: str | None, reading: Reading) -> datetime | None:
+    """Another site's date text read by the page's ``reading``, without the dateparser fallback
+    (its guesses are the site's settings); None when no complete date is in it. Never raises."""
+    if not text:
+        return None
+    try:
+        found = _fast(" ".join(str(text).split())[:_FALLBACK_MAX_LEN], reading)
+    except Exception:  # noqa: BLE001
+        return None
+    return found[2] if found else None

@@ -19,15 +19,21 @@ for that reason), and a stored article is fetched again only when the recrawl po
 with a conditional request. `-a full=1` walks every listing page and revalidates every stored
 article.
 
-With REDIS_URL set the spider is one worker of a shared crawl (crawler/frontier.py): the same
-navigation, on a frontier and dupefilter shared through Redis, with the recrawl policy fed from
-the staging area's snapshot instead of the warehouse.
+The spider navigates only: what it yields is stored by the pipelines, the run is recorded by an
+extension, and the recrawl policy is an extension it looks up; which ones a crawl uses (a
+single-process crawl into the warehouse, one worker of a shared crawl on Redis, or nothing
+stored for `scrapy parse` and `shell`) is chosen by the settings (crawler/addons.py).
+
+Its callbacks carry Scrapy contracts (`@path` is on the base URL, crawler/contracts.py): `scrapy
+check belarusinfocus -s BASE_URL=http://127.0.0.1:8017` runs them against the offline site
+(`python -m warehouse.demo_site --port 8017`; tests/test_spider_unit.py does it).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
@@ -38,7 +44,6 @@ from crawler.extraction import ArticlePage, ListingPage
 from crawler.extraction.urls import (
     canonicalize_url, is_article_url, is_language_home, is_section_url, is_weekly_listing_url, listing_page_number,
 )
-from crawler.frontier import apply_worker_settings, redis_url
 from crawler.hosts import DEFAULT_BASE_URL, AddressStyle, SiteHosts, checked_base_url, checked_site_hosts
 from crawler.items import Revisit, SiteMoved
 from crawler.middlewares import failure_to_error
@@ -46,8 +51,6 @@ from crawler.recrawl import RecrawlPolicy
 from crawler.spiders.discovery import (
     GUESSED_FEEDS, GUESSED_SITEMAPS, announced_feeds, feed_links, robots_sitemaps, sitemap_entries,
 )
-from warehouse import Warehouse, WarehouseError, resolve_db_path, resolve_staging_dir
-from warehouse.staging import read_known_state
 
 # Drupal's old addresses answer with a redirect to the article's current path.
 LEGACY_NODE_PATH = re.compile(r"^(/ru|/be)?/node/\d+/?$")
@@ -58,12 +61,9 @@ class BelarusInFocusSpider(scrapy.Spider):
     default_base_url = DEFAULT_BASE_URL
 
     @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        apply_worker_settings(settings)  # REDIS_URL set: a worker of a shared crawl (crawler/frontier.py)
-
-    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        if not kwargs.get("base_url"):  # `-a base_url=` wins over the BASE_URL setting
+            kwargs["base_url"] = crawler.settings.get("BASE_URL")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.hosts = SiteHosts(spider.base_url, checked_site_hosts(crawler.settings.get("SITE_HOSTS")))
         # A redirect between the site's hosts is followed (Scrapy's offsite filter reads this).
@@ -83,8 +83,13 @@ class BelarusInFocusSpider(scrapy.Spider):
         # than the page's extraction (benchmarks/README.md).
         self.requested: set[str] = set()
 
+    @cached_property
+    def policy(self) -> RecrawlPolicy:
+        """The crawl's recrawl policy (an extension, crawler/recrawl.py); without it, one that
+        knows no stored article."""
+        return self.crawler.get_extension(RecrawlPolicy) or RecrawlPolicy(walk_all_listings=True)
+
     async def start(self):
-        self.policy = self._recrawl_policy()
         home = canonicalize_url(self.base_url + "/")
         self.requested.add(home)
         # Everything else waits for the home page: it says which host is current.
@@ -93,6 +98,13 @@ class BelarusInFocusSpider(scrapy.Spider):
     # -- callbacks -------------------------------------------------------------------------
 
     def parse_home(self, response):
+        """The home page: the current host (and a SiteMoved naming the site's other hosts, whose
+        stored rows move to it), discovery (robots.txt, feeds), the listings it links.
+
+        @path /
+        @returns items 1 1
+        @returns requests 5
+        """
         self._arrived(response)
         yield from self._settle_host(response.url)
         yield from self._discovery_starts(response)
@@ -106,7 +118,12 @@ class BelarusInFocusSpider(scrapy.Spider):
             yield from self._discovery_starts(None)
 
     def parse_listing(self, response):
-        """Home page or a listing: articles, the next page, other listings."""
+        """Home page or a listing: articles, the next page, other listings.
+
+        @path /domestic-policy
+        @returns items 0 0
+        @returns requests 5
+        """
         self._arrived(response)
         page = ListingPage(response.url, response.body, _encoding(response), site_hosts=self.hosts.extra())
         self.addresses.trailing_slash = self.addresses.trailing_slash or page.writes_trailing_slashes
@@ -122,6 +139,13 @@ class BelarusInFocusSpider(scrapy.Spider):
         yield from self._follow_links(page.links())
 
     def parse_article(self, response):
+        """An article page: its item (a Revisit for a 304), and the articles and listings it links.
+
+        @path /domestic-policy/authorities-reconsider-media-law-amendment
+        @returns items 1 1
+        @returns requests 1
+        @scrapes url site language category title published_at body content_hash
+        """
         if response.status == 304:
             yield Revisit(url=self._moved(response.url), outcome="seen")
             return
@@ -148,6 +172,12 @@ class BelarusInFocusSpider(scrapy.Spider):
             yield from self.parse_article(response)
 
     def parse_robots(self, response):
+        """robots.txt: the sitemaps it names (or the usual address).
+
+        @path /robots.txt
+        @returns items 0 0
+        @returns requests 1 1
+        """
         yield from self._sitemaps(self._on_site(robots_sitemaps(response.body, response.url), as_written=True))
 
     def robots_failed(self, failure):
@@ -225,28 +255,6 @@ class BelarusInFocusSpider(scrapy.Spider):
             feeds = self._on_site(map(home.urljoin, announced_feeds(home.selector)), as_written=True)
         for url in feeds or [current + path for path in GUESSED_FEEDS]:
             yield from self._request(url, self.parse_feed, guessed=not feeds)
-
-    def _recrawl_policy(self) -> RecrawlPolicy:
-        settings = self.crawler.settings
-        refetch_days = settings.getint("REFETCH_DAYS", 14)
-        if redis_url(settings):
-            # A worker never opens the warehouse: it reads the snapshot `warehouse load --staging`
-            # writes into the staging area (none yet: every article is fetched).
-            state = read_known_state(resolve_staging_dir(setting=settings.get("STAGING_DIR")))
-            return RecrawlPolicy(state.articles, full=self.full, refetch_days=refetch_days,
-                                 failed=state.failed, walk_all_listings=not state.last_run_finished)
-        path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
-        known, failed, last_run_finished = {}, set(), False
-        try:
-            if path.exists():
-                warehouse = Warehouse(path)
-                known = warehouse.known_articles()
-                failed = warehouse.known_failures(since=datetime.now(timezone.utc) - timedelta(days=refetch_days))
-                last_run_finished = warehouse.last_run_finished()
-        except WarehouseError as exc:  # locked or not initialised: then every article is fetched
-            self.logger.warning("Cannot read the stored articles (%s): fetching every article", exc)
-        return RecrawlPolicy(known, full=self.full, refetch_days=refetch_days,
-                             failed=failed, walk_all_listings=not last_run_finished)
 
     def _on_site(self, urls, as_written: bool = False) -> list[str]:
         """The URLs that are on the site, moved onto its current host, in order."""

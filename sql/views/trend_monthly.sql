@@ -2,7 +2,8 @@
 -- to the last and every category that has one.
 -- Columns: month (date, first day of the Minsk calendar month of stg_articles.published_on), category,
 --          articles (published that month; 0 when none: a gap in a trend is a zero, not a missing row),
---          share (articles / all articles of that month; NULL in a month with no articles at all),
+--          share (articles / all articles of that month, rounded to 2 decimals as analysts read it;
+--                 NULL in a month with no articles at all),
 --          change (articles minus the same category's previous month; NULL in the first month).
 -- Articles with neither a publication date nor a week (published_on NULL) are left out.
 create or replace view trend_monthly as
@@ -50,7 +51,7 @@ compared as (
         month,
         category,
         articles,
-        articles / nullif(sum(articles) over (partition by month), 0) as share,
+        round(articles / nullif(sum(articles) over (partition by month), 0), 2) as share,
         articles - lag(articles) over (partition by category order by month) as change
     from filled
 )

@@ -1,15 +1,19 @@
 """body: the article's paragraphs (the lead included), separated by a blank line.
 
-Rules: the paragraphs of the article's region after its meta lines (status, date, credit,
-caption, a repeated title) and before the next block ("structure"); the page's block with the
-most text, filtered the same way ("largest-block").
+This site's pages (``foreign.is_site_page``): the paragraphs of the article's region after its
+meta lines (status, date, credit, caption, a repeated title) and before the next block
+("structure"); the page's block with the most text, filtered the same way ("largest-block").
+
+Another site's page: the same paragraphs when they look like a whole article
+("other:structure"), else trafilatura's main text ("fallback:trafilatura"), else ours anyway.
 """
 
 from __future__ import annotations
 
-from .. import labels
+from .. import fallbacks, labels, main_text
 from ..dates import is_date_text
 from ..document import Line
+from ..foreign import is_site_page
 from ..labels import status_word
 from ..text import join_paragraphs, match_normalized_label, normalize_whitespace
 
@@ -72,7 +76,10 @@ def candidate_lines(marks) -> list[Line]:
 
 
 def _paragraphs(marks) -> str | None:
-    lines = candidate_lines(marks)
+    return _assemble(candidate_lines(marks))
+
+
+def _assemble(lines: list[Line]) -> str | None:
     in_paragraphs = [line for line in lines if line.tag in PARAGRAPH_TAGS]
     if in_paragraphs:
         # With <p> markup, other blocks are chrome-like (tags, share bars, captions), but a
@@ -111,8 +118,68 @@ def _largest_block(marks) -> str | None:
     return join_paragraphs(line.text for line in best) or None
 
 
-_RULES = (
-    ("structure", _paragraphs),  # paragraphs between the meta lines and the next block
-    ("largest-block", _largest_block),  # the block with the most text
+# ---- another site's page: our reading order when it looks whole, else trafilatura's
+
+_TRUSTED_CHARS = 500  # a body shorter than this lost its article more often than not
+_TRUSTED_SHARE = 0.4  # nor may it hold less than this share of the page's readable text
+
+
+def _on_site(rule):
+    return lambda marks: rule(marks) if is_site_page(marks) else None
+
+
+def _elsewhere(rule):
+    return lambda marks: None if is_site_page(marks) else rule(marks)
+
+
+def _readable_chars(marks) -> int:
+    return sum(len(line.text) for line in marks.doc.lines if not line.chrome and line.link_density <= 0.5)
+
+
+def _other_paragraphs(marks) -> str | None:
+    """The region's paragraphs inside the element that holds the article's prose (another
+    site's region runs on into comments, teasers and the footer), each paragraph once."""
+    lines = main_text.within_prose_container(marks.doc, candidate_lines(marks))
+    text = _assemble(lines)
+    return main_text.unique_paragraphs(text) if text else None
+
+
+def _trusted_paragraphs(marks) -> str | None:
+    """Our paragraphs, unless they are too short to be the whole article: then trafilatura's
+    boilerplate handling does better on unknown markup (the AEB pages)."""
+    text = _other_paragraphs(marks)
+    length = len(text or "")
+    if length >= _TRUSTED_CHARS and length >= _TRUSTED_SHARE * _readable_chars(marks):
+        return text
+    if _readable_chars(marks) - length < _TRUSTED_CHARS:
+        return text  # the page shows little else: nothing a fallback could find
+    return None
+
+
+def _trafilatura(marks) -> str | None:
+    text = fallbacks.trafilatura_body(marks.doc, marks.page_url)
+    if text:  # its text may open with the page's title: ours never does
+        first, _, rest = text.partition("\n\n")
+        if _is_a_title(marks, normalize_whitespace(first).casefold()):
+            text = rest
+    return text or None
+
+
+def _is_a_title(marks, text: str) -> bool:
+    doc = marks.doc
+    titles = [marks.title.text if marks.title else "", doc.meta.get("og:title") or "", doc.title_text or ""]
+    titles = [normalize_whitespace(title).casefold() for title in titles if title]
+    return len(text) >= 10 and any(title == text or title.startswith(text + " ") for title in titles)
+
+
+_SITE = (
+    ("structure", _on_site(_paragraphs)),  # paragraphs between the meta lines and the next block
+    ("largest-block", _on_site(_largest_block)),  # the block with the most text
+)
+_RULES = _SITE + (
+    ("other:structure", _elsewhere(_trusted_paragraphs)),
+    ("fallback:trafilatura", _elsewhere(_trafilatura)),
+    ("other:structure", _elsewhere(_other_paragraphs)),  # trafilatura found nothing: ours, short or not
+    ("other:largest-block", _elsewhere(_largest_block)),
 )
 RULES = {"dated": _RULES, "weekly": _RULES}

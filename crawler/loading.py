@@ -1,0 +1,109 @@
+"""BatchLoader: takes the spool's sealed batches into the warehouse during a single-process crawl.
+
+A sealed batch loads in a thread while the crawl goes on: DuckDB works without holding the GIL,
+so the load runs on the other core (with one DuckDB thread: the crawl keeps a core busy), and
+batches sealed meanwhile go into the next load together. Each load opens the file and closes it
+again, so an analyst can open the file between flushes. While another process holds the file,
+the batches stay in the spool for the next crawl or `warehouse load`: `busy` says why, and
+`batches_left()` how many wait. At the end the similarity tables are refreshed once, when the
+articles changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from warehouse import LoadResult, Warehouse, WarehouseError, WarehouseLocked
+
+logger = logging.getLogger(__name__)
+
+
+class BatchLoader:
+    def __init__(self, db_path, spool_dir, stats, memory_limit: str | None = None):
+        self.spool_dir = Path(spool_dir)
+        self.stats = stats
+        self.warehouse = Warehouse(db_path, memory_limit=memory_limit)
+        self.background = Warehouse(db_path, memory_limit=memory_limit, threads=1)
+        self.articles_changed = False
+        self.busy: WarehouseLocked | None = None
+        self.loading: Deferred | None = None  # the load running in a thread
+        self.sealed_meanwhile = False  # batches sealed while it runs, for the next load
+
+    def load_now(self) -> None:
+        """Load every sealed batch in the spool (this run's and any left by earlier runs), in order."""
+        try:
+            self.count(self.warehouse.load_spool(self.spool_dir))
+        except WarehouseError as exc:
+            self.load_failed(exc)
+
+    def load_in_background(self) -> None:
+        if self.loading is not None:
+            self.sealed_meanwhile = True
+            return
+        self.sealed_meanwhile = False
+        self.loading = threads.deferToThread(self._load_and_count_terms)
+        self.loading.addBoth(self._load_ended)
+
+    async def finish(self) -> None:
+        """Wait for the load in a thread, load what is left, and refresh the similarity tables."""
+        while self.loading is not None:
+            await maybe_deferred_to_future(self.loading)
+        self.load_now()
+        if self.articles_changed and not self.busy:
+            try:
+                self.warehouse.refresh()  # the similarity tables follow the articles
+            except WarehouseLocked as exc:
+                self.warehouse_busy(exc)
+
+    def batches_left(self) -> int:
+        return len(list(self.spool_dir.glob("*.jsonl")))
+
+    def _load_and_count_terms(self) -> LoadResult:
+        """In a thread: load the sealed batches, then count the new articles' terms (the first part
+        of the final refresh, done now on the other core, so the end of the crawl waits less)."""
+        result = self.background.load_spool(self.spool_dir)
+        if result.new or result.updated:
+            try:
+                self.background.count_terms()
+            except WarehouseError as exc:  # the final refresh counts them instead
+                logger.info("Terms not counted after this load (%s): the refresh at the end will", exc)
+        return result
+
+    def _load_ended(self, outcome):
+        """Back in the reactor thread after a load in a thread."""
+        self.loading = None
+        if isinstance(outcome, Failure):
+            self.load_failed(outcome.value)
+        else:
+            self.count(outcome)
+        if self.sealed_meanwhile:
+            self.load_in_background()
+
+    def count(self, result: LoadResult) -> None:
+        # a move rewrites the similarity tables' addresses, and drops those of articles merged
+        self.articles_changed |= bool(result.new or result.updated or result.moved)
+        for name in ("new", "updated", "unchanged"):
+            self.stats.inc_value(f"warehouse/items_{name}", getattr(result, name))
+        for batch, reason in result.failed:
+            logger.error("Batch %s was not loaded and stays in the spool: %s", batch, reason)
+        self.stats.set_value("warehouse/batches_left", self.batches_left())
+
+    def load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, WarehouseLocked):
+            self.warehouse_busy(exc)
+        elif isinstance(exc, WarehouseError):  # e.g. the schema is gone: the batches wait in the spool
+            logger.error("Loading the spool into the warehouse failed: %s", exc)
+        else:
+            raise exc
+        self.stats.set_value("warehouse/batches_left", self.batches_left())
+
+    def warehouse_busy(self, exc: WarehouseLocked) -> None:
+        if self.busy is None:
+            logger.warning("%s: spooling items to %s instead", exc, self.spool_dir)
+        self.busy = exc

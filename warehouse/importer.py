@@ -1,0 +1,184 @@
+"""`warehouse import-warc FILE...`: the article pages of WARC files other tools wrote (a web
+archive's captures of the site, wget --warc-file, Heritrix, warcio) into the warehouse, through
+the crawl's own extraction, dedup and versioning.
+
+Each file is first copied into the archive (ARCHIVE_DIR/imported/, under its own name) and
+indexed in `captures`, so that a later `warehouse reparse` covers its pages like the crawl's.
+Then every response record of an article address on one of the site's hosts (crawler/hosts.py)
+is read back and extracted in a process pool (warehouse/extract.py); every other record loads
+nothing and is counted. An article's url is its address on the warehouse's current site (the
+site of the stored articles; in an empty warehouse, the default base URL's).
+
+Captures of one article from several dates become versions in capture-date order: the i-th
+capture of every article goes into round i, and each round is merged in its own transaction,
+stamped with its capture's date (sql/load/1_stage.sql: a record older than the stored version
+is no new version, so an import never rewrites a newer history). A file damaged part-way:
+every complete record before the damage is loaded, then one line says where it broke. A rerun
+copies nothing twice, indexes nothing twice, and finds every article unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crawler.extraction.urls import is_article_url
+from crawler.hosts import DEFAULT_BASE_URL, SiteHosts, parse_site_hosts
+from warehouse.archive import ArchiveError, scan_warc
+from warehouse.archive.index import UrlMapper, current_site, index_file
+from warehouse.db import WarehouseError, WarehouseUsageError, connect
+from warehouse.extract import Task, parse_archived
+from warehouse.loader import LoadResult
+from warehouse.offline_run import OfflineRun
+
+IMPORTED = "imported"  # the archive's folder for other tools' files
+_GZIP_MAGIC = b"\x1f\x8b"
+_UNDATED = datetime.min.replace(tzinfo=timezone.utc)  # a record without a WARC-Date: oldest
+
+
+@dataclass
+class ImportResult:
+    run_id: str = ""
+    files: int = 0
+    pages: int = 0  # article responses extracted
+    loaded: LoadResult = field(default_factory=LoadResult)
+    skipped: Counter = field(default_factory=Counter)  # why a record loaded nothing -> how many
+    invalid: int = 0
+    damaged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"imported {self.pages} article page(s) from {self.files} file(s) (run {self.run_id}): "
+                f"{self.loaded.new} new, {self.loaded.updated} new version(s), {self.loaded.unchanged} unchanged, "
+                f"{self.invalid} not an article")
+        if self.skipped:
+            text += "; loaded nothing from " + ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
+        return text
+
+
+def import_warcs(files: list[str | Path], db_path=None, archive_dir=None, workers: int | None = None) -> ImportResult:
+    paths = [Path(f) for f in files]
+    for path in paths:
+        if not path.is_file():
+            raise WarehouseUsageError(f"no WARC file {path}: check the path")
+    result = ImportResult()
+    with OfflineRun(db_path, "import-warc", archive_dir) as run:
+        result.run_id = run.run_id
+        archive = run.warehouse.archive_dir
+        with connect(run.db_path, read_only=True) as con:
+            site = current_site(con) or SiteHosts(DEFAULT_BASE_URL).current
+        extra = parse_site_hosts(os.environ.get("SITE_HOSTS"))
+        hosts = SiteHosts(site, extra)
+        mapper = UrlMapper(site, extra)
+        tasks: list[Task] = []
+        for path in paths:
+            name = copy_into_archive(path, archive)
+            with connect(run.db_path) as con:
+                index_file(con, archive, name, mapper)
+            damage = _select(archive, name, hosts, mapper, tasks, result.skipped)
+            if damage:
+                result.damaged.append(damage)
+            result.files += 1
+        result.pages = len(tasks)
+        rounds = _rounds(tasks)
+        ordered = sorted(range(len(tasks)), key=lambda i: rounds[i])
+        current = 1
+        outcomes = parse_archived(archive, [tasks[i] for i in ordered], site, extra, label="import-warc",
+                                  workers=workers)
+        for outcome, i in zip(outcomes, ordered):  # the outcomes first: zip ends when they do
+            if rounds[i] != current:  # every capture of the rounds before is in: merge them
+                result.loaded += run.load_round()
+                current = rounds[i]
+            if outcome.item is None:
+                result.invalid += 1  # an error row, as a crawl records a page that gives no article
+            run.add(outcome)
+        result.loaded += run.load_round()
+        run.failed = bool(result.damaged)  # CONTRACT: 'finished' only for a run that succeeded
+    return result
+
+
+def _rounds(tasks: list[Task]) -> list[int]:
+    """Each task's round: 1 for the earliest capture of its url, 2 for the next, ... (the
+    outcomes of one round are merged in one transaction, the rounds in order)."""
+    by_url: dict[str, list[int]] = defaultdict(list)
+    for i, task in enumerate(tasks):
+        by_url[task.url].append(i)
+    rounds = [1] * len(tasks)
+    for indices in by_url.values():
+        indices.sort(key=lambda i: (tasks[i].captured_at or _UNDATED, i))
+        for n, i in enumerate(indices, start=1):
+            rounds[i] = n
+    return rounds
+
+
+def _select(archive: Path, name: str, hosts: SiteHosts, mapper: UrlMapper, tasks: list[Task],
+            skipped: Counter) -> str | None:
+    """Add the file's article responses to `tasks`, count the rest; the damage, if any."""
+    try:
+        for record in scan_warc(archive / name, bodies=False, name=name):
+            why = _why_not(record, hosts, mapper)
+            if why is None:
+                tasks.append(Task(name, record.offset, record.length, url=mapper(record.url),
+                                  captured_at=record.fetched_at))
+            else:
+                skipped[why] += 1
+    except ArchiveError as exc:
+        return str(exc)
+    return None
+
+
+def _why_not(record, hosts: SiteHosts, mapper: UrlMapper) -> str | None:
+    if record.record_type != "response":
+        return f"{record.record_type} record(s)"
+    url = record.url or ""
+    if not hosts.is_site(url):
+        return "response(s) of other hosts"
+    if record.status != 200:
+        return f"HTTP {record.status} response(s)"
+    if not is_article_url(mapper(url)):
+        return "response(s) of other pages (robots, listings, feeds)"
+    return None
+
+
+def copy_into_archive(path: Path, archive: Path) -> str:
+    """Copy `path` to ARCHIVE_DIR/imported/ (relative name returned). The same file imported
+    again is not copied again; another file of the same name gets a numbered name. The copy
+    appears under its WARC name only once complete (completed_files never sees half a file)."""
+    target_dir = archive / IMPORTED
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stem, suffix = _warc_name(path)
+    digest = _sha256(path)
+    for n in range(1000):
+        target = target_dir / (f"{stem}{suffix}" if n == 0 else f"{stem}-{n}{suffix}")
+        if not target.exists():
+            break
+        if target.stat().st_size == path.stat().st_size and _sha256(target) == digest:
+            return target.relative_to(archive).as_posix()
+    else:
+        raise WarehouseError(f"too many files named {stem}{suffix} in {target_dir}: rename this one")
+    partial = target.with_name(target.name + ".copying")
+    shutil.copyfile(path, partial)
+    os.replace(partial, target)
+    return target.relative_to(archive).as_posix()
+
+
+def _warc_name(path: Path) -> tuple[str, str]:
+    name = path.name
+    for suffix in (".warc.gz", ".warc"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == _GZIP_MAGIC
+    return name, ".warc.gz" if gzipped else ".warc"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
