@@ -25,11 +25,12 @@ logger = logging.getLogger(__name__)
 
 
 class BatchLoader:
-    def __init__(self, db_path, spool_dir, stats, memory_limit: str | None = None):
+    def __init__(self, db_path, spool_dir, stats, memory_limit: str | None = None, archive_dir=None):
         self.spool_dir = Path(spool_dir)
         self.stats = stats
-        self.warehouse = Warehouse(db_path, memory_limit=memory_limit)
-        self.background = Warehouse(db_path, memory_limit=memory_limit, threads=1)
+        # Each load also indexes the archive's completed WARC files into `captures`.
+        self.warehouse = Warehouse(db_path, memory_limit=memory_limit, archive_dir=archive_dir)
+        self.background = Warehouse(db_path, memory_limit=memory_limit, threads=1, archive_dir=archive_dir)
         self.articles_changed = False
         self.busy: WarehouseLocked | None = None
         self.loading: Deferred | None = None  # the load running in a thread

@@ -27,6 +27,7 @@ from crawler.items import ArticleItem, CrawlError, Revisit, SiteMoved
 from crawler.loading import BatchLoader
 from crawler.pipelines import InvalidItem
 from warehouse import Spool, WarehouseError, resolve_db_path, resolve_spool_dir, resolve_staging_dir, staging
+from warehouse.archive import resolve_archive_dir
 
 logger = logging.getLogger(__name__)
 
@@ -88,10 +89,11 @@ class WarehousePipeline(_SpoolingPipeline):
     crawl goes on, keeping its batches for the next crawl or `warehouse load`.
     """
 
-    def __init__(self, crawler, db_path, spool_dir, batch_size: int, memory_limit: str | None = None):
+    def __init__(self, crawler, db_path, spool_dir, batch_size: int, memory_limit: str | None = None,
+                 archive_dir=None):
         super().__init__(crawler, spool_dir, batch_size)
         self.db_path = db_path
-        self.loader = BatchLoader(db_path, spool_dir, crawler.stats, memory_limit)
+        self.loader = BatchLoader(db_path, spool_dir, crawler.stats, memory_limit, archive_dir)
         # Connected after RunRecord's (extensions are built before the pipelines): the warehouse
         # is ready when batches an earlier, interrupted run left on disk go in, first.
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -102,7 +104,8 @@ class WarehousePipeline(_SpoolingPipeline):
         db_path = resolve_db_path(setting=settings.get("WAREHOUSE_PATH"))
         spool_dir = resolve_spool_dir(setting=settings.get("SPOOL_DIR"), db_path=db_path)
         return cls(crawler, db_path, spool_dir, settings.getint("WAREHOUSE_BATCH_SIZE", 500),
-                   settings.get("WAREHOUSE_MEMORY_LIMIT"))
+                   settings.get("WAREHOUSE_MEMORY_LIMIT"),
+                   resolve_archive_dir(setting=settings.get("ARCHIVE_DIR"), db_path=db_path))
 
     def open_spider(self):
         self.record = self.crawler.get_extension(RunRecord)

@@ -97,6 +97,7 @@ def _current_pages(server, archive, files):
 
 # -- a real crawl ------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_archive_beside_the_warehouse_and_named_by_run(crawled):
     assert crawled["archive"] == crawled["db"].parent / "archive"
     assert len(crawled["first"]) == 1 and len(crawled["second"]) == 1
@@ -104,6 +105,7 @@ def test_archive_beside_the_warehouse_and_named_by_run(crawled):
     assert not list(crawled["archive"].glob("*.open")), "a finished crawl left a file open"
 
 
+@pytest.mark.e2e
 def test_every_response_received_is_archived(crawled, site):
     """Each answer the server sent (3xx, 404, the 500 before its retry, 200s) is one capture."""
     served = Counter((r.path, r.status) for r in crawled["requests"] if r.path != site.faults.oversized_path)
@@ -113,6 +115,7 @@ def test_every_response_received_is_archived(crawled, site):
     assert {200, 301, 404, 500} <= statuses
 
 
+@pytest.mark.e2e
 def test_warcio_index_reads_our_files(crawled):
     for name in crawled["first"] + crawled["second"]:
         lines = [json.loads(line) for line in warcio_cli("index", "-f", "warc-type,offset,length,warc-target-uri",
@@ -126,6 +129,7 @@ def test_warcio_index_reads_our_files(crawled):
     warcio_cli("check", *(str(crawled["archive"] / n) for n in crawled["first"] + crawled["second"]))
 
 
+@pytest.mark.e2e
 def test_warcio_extract_gives_the_page_served(crawled):
     name = crawled["first"][0]
     article = next(row for row in rows_of(crawled["archive"], name)
@@ -135,6 +139,7 @@ def test_warcio_extract_gives_the_page_served(crawled):
     assert payload == crawled["pages"][path_of(article["url"])]
 
 
+@pytest.mark.e2e
 def test_every_capture_reads_back_its_page(crawled):
     checked = 0
     for name in crawled["first"] + crawled["second"]:
@@ -148,6 +153,7 @@ def test_every_capture_reads_back_its_page(crawled):
     assert checked > 150
 
 
+@pytest.mark.e2e
 def test_request_and_response_records_linked(crawled):
     records = list(scan_warc(crawled["archive"] / crawled["first"][0]))
     responses = {r.warc_headers["WARC-Record-ID"]: r for r in records if r.record_type in ("response", "revisit")}
@@ -158,6 +164,7 @@ def test_request_and_response_records_linked(crawled):
     assert all(r.payload_digest for r in responses.values())
 
 
+@pytest.mark.e2e
 def test_second_crawl_of_unchanged_site_writes_revisits(crawled):
     records = [r for r in scan_warc(crawled["archive"] / crawled["second"][0]) if r.record_type != "request"]
     full_copies = [r.url for r in records if r.record_type == "response" and r.status == 200]
@@ -172,6 +179,7 @@ def test_second_crawl_of_unchanged_site_writes_revisits(crawled):
     assert size < 0.2 * (crawled["archive"] / crawled["first"][0]).stat().st_size
 
 
+@pytest.mark.e2e
 def test_archive_can_be_turned_off(site, tmp_path):
     db = tmp_path / "warehouse.duckdb"
     with DemoServer(site, theme="classic") as server:
@@ -179,6 +187,7 @@ def test_archive_can_be_turned_off(site, tmp_path):
     assert not (tmp_path / "archive").exists()
 
 
+@pytest.mark.e2e
 def test_files_rotate_at_archive_max_bytes(site, tmp_path):
     db, archive = tmp_path / "warehouse.duckdb", tmp_path / "warc"
     with DemoServer(site, theme="modern") as server:
@@ -193,8 +202,13 @@ def test_files_rotate_at_archive_max_bytes(site, tmp_path):
         assert first.record_type == "warcinfo" and first.fields["run-id"]
         lines = warcio_cli("index", str(archive / name)).splitlines()
         assert len(lines) == 1 + 2 * len(rows_of(archive, name))
+    # the crawl indexed the files of the ARCHIVE_DIR it was given, not those of the default folder
+    with duckdb.connect(str(db), read_only=True) as con:
+        indexed = {row[0] for row in con.execute("select distinct warc_file from captures").fetchall()}
+    assert indexed == set(files)
 
 
+@pytest.mark.e2e
 def test_kill_9_keeps_every_complete_record_and_next_crawl_finishes_the_file(site, tmp_path):
     db = tmp_path / "warehouse.duckdb"
     archive = tmp_path / "archive"
@@ -371,6 +385,7 @@ def test_damaged_file_yields_complete_records_then_one_clear_error(tmp_path):
         read_capture(tmp_path, "missing.warc.gz", 0)
 
 
+@pytest.mark.e2e
 def test_pywb_replays_an_archived_page_and_a_revisit(crawled, tmp_path):
     """pywb cannot share this environment (it pins redis<3, the worker mode needs 5+), so it runs
     from a virtualenv of its own at PYWB_VENV (default /tmp/pywbvenv) when there is one."""

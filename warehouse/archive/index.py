@@ -34,7 +34,6 @@ _COPYING = ".copying"  # a file being copied into the archive: not a completed f
 class IndexResult:
     files: int = 0  # files indexed by this call
     captures: int = 0  # rows added
-    moved: int = 0  # worker files moved in from the staging area
     damaged: list[str] = field(default_factory=list)  # one line per damaged file (its complete records are in)
 
 
