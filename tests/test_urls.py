@@ -119,3 +119,21 @@ def test_default_ports_do_not_make_another_host():
 ])
 def test_loopback_urls(url, loopback):
     assert is_loopback(url) is loopback
+
+
+def test_article_links_to_a_site_host_named_in_site_hosts_are_kept():
+    from crawler.extraction import ArticlePage
+
+    html = ("<h1>Title</h1><p>Category status: <img alt=negative></p><p>September 18, 2017 10:50</p>"
+            "<p>Body text of the article.</p>"
+            '<a href="http://127.0.0.2:8018/economy/moved-article">moved</a>'
+            '<a href="https://elsewhere.example/economy/other">other</a>'
+            '<a href="/economy/local-article">local</a>')
+    url = "http://127.0.0.1:8017/economy/page"
+    alone = ArticlePage(url, html).links()
+    # the spider passes SITE_HOSTS and the base URL's own host
+    told = ArticlePage(url, html, site_hosts=frozenset({"127.0.0.1:8017", "127.0.0.2:8018"})).links()
+    assert "http://127.0.0.1:8017/economy/local-article" in alone and "http://127.0.0.1:8017/economy/local-article" in told
+    assert not any("127.0.0.2" in link for link in alone)
+    assert "http://127.0.0.2:8018/economy/moved-article" in told
+    assert not any("elsewhere.example" in link for link in told)

@@ -31,13 +31,16 @@ _LIST_FIELDS = frozenset({"authors", "similar_links"})
 
 class ArticlePage:
     """Fields of one article page. ``html`` may be text or raw bytes (decoded by its BOM,
-    ``encoding``, the ``content_type`` header or <meta charset>, in that order)."""
+    ``encoding``, the ``content_type`` header or <meta charset>, in that order). ``site_hosts``:
+    host[:port] names beyond the built-in ones that are the same site (SITE_HOSTS), for links."""
 
-    def __init__(self, url: str, html: str | bytes | None, encoding: str | None = None, content_type: str | None = None):
+    def __init__(self, url: str, html: str | bytes | None, encoding: str | None = None, content_type: str | None = None,
+                 site_hosts: frozenset[str] = frozenset()):
         self.response_url = url
         self._html = html
         self._encoding = encoding
         self._content_type = content_type
+        self.site_hosts = site_hosts
         self._facets: dict[str, tuple[object, str]] = {}  # facet -> (value, rule), filled on first use
 
     @classmethod
@@ -129,7 +132,7 @@ class ArticlePage:
     def links(self) -> list[str]:
         """Every same-site link on the page, for discovery (not an item field)."""
         try:
-            return site_links(self.doc, base_url(self.doc, self.response_url), self.response_url)
+            return site_links(self.doc, base_url(self.doc, self.response_url), self.response_url, self.site_hosts)
         except Exception:  # noqa: BLE001 - discovery must not cost the item
             log.warning("link discovery failed on %s", self.response_url, exc_info=True)
             return []

@@ -150,7 +150,7 @@ class BelarusInFocusSpider(scrapy.Spider):
             yield Revisit(url=self._moved(response.url), outcome="seen")
             return
         self._arrived(response)
-        page = ArticlePage(response.url, response.body, _encoding(response))
+        page = ArticlePage(response.url, response.body, _encoding(response), site_hosts=self.hosts.extra())
         item = page.to_item()
         item.url, item.site = self._moved(item.url), self.hosts.current
         for link in item.similar_links:
