@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 from abc import ABC, abstractmethod
-from datetime import datetime, timezone
 from pathlib import Path
 
 from itemadapter import ItemAdapter
@@ -22,7 +21,7 @@ from scrapy.exceptions import CloseSpider
 
 from crawler import exitcodes
 from crawler.exitcodes import fail
-from crawler.extensions import RunRecord, new_run_id
+from crawler.extensions import RunRecord, new_run_id, utc_now
 from crawler.items import ArticleItem, CrawlError, Revisit, SiteMoved
 from crawler.loading import BatchLoader
 from crawler.pipelines import InvalidItem
@@ -196,6 +195,3 @@ class StagingPipeline(_SpoolingPipeline):
             "batches": get("staging/batches"),
         })
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.extensions import new_run_id
@@ -18,15 +17,12 @@ from warehouse import migrate
 from warehouse.config import resolve_db_path, resolve_spool_dir
 from warehouse.db import WarehouseError, require_existing
 from warehouse.extract import Outcome
-from warehouse.loader import LoadResult, Warehouse
+from warehouse.loader import LoadResult, Warehouse, utc_now
 from warehouse.spool import Spool
 
 logger = logging.getLogger(__name__)
 BATCH_RECORDS = 500  # as WAREHOUSE_BATCH_SIZE's default: a crawl's batch
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class OfflineRun:
