@@ -2,9 +2,12 @@
 
     python benchmarks/reparse.py [--pages 10000]
 
-The pages: every article page of the offline site's dated (classic) rendering, fetched once, then
-repeated under new addresses (the address rewritten in the page too) up to --pages, written as a
-web archive's WARC download (gzip per record, warcio). Then, each a `warehouse` process on a fresh
+The pages (--corpus): `distinct` (default), --pages different articles of the offline site
+generated at that size, each rendered once in the dated (classic) theme; or `copies`, the 221
+article pages of the default site fetched once and repeated under new addresses (the address
+rewritten in the page too) up to --pages: 45 identical twins per article at 10,000, which makes
+the similarity refresh far costlier than on any real archive (every heavy term is shared by
+hundreds of pages). Either is written as a web archive's WARC download (gzip per record, warcio). Then, each a `warehouse` process on a fresh
 warehouse file, timed (wall) with the peak resident memory of its whole process tree (the pool's
 workers included: sampled every 50 ms, the PSS of the processes of its session summed):
 
@@ -35,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from warehouse.archive.foreign import Snapshot, write_web_archive_warc  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.demo_site import DemoServer, build_site  # noqa: E402
+from warehouse.demo_site.pages import Origin, respond  # noqa: E402
 
 BREAK_PHOTO_CREDIT = '''
 import os
@@ -45,7 +49,28 @@ if os.environ.get("BREAK_RULE") == "photo_credit":
 '''
 
 
-def corpus(pages: int, warc: Path) -> int:
+def corpus(pages: int, warc: Path, kind: str = "distinct") -> int:
+    if kind == "copies":
+        return copies_corpus(pages, warc)
+    # about 1.4 pages per generated article: its Russian and Belarusian mirrors are articles too
+    site = build_site(articles=pages)
+    articles = [a for a in site.articles if a.kind == "ordinary"]
+    while len(articles) < pages:
+        site = build_site(articles=2 * len(site.articles))
+        articles = [a for a in site.articles if a.kind == "ordinary"]
+    origin = Origin(base="https://belarusinfocus.info", other_base="http://localhost:8017")
+    start = datetime(2017, 1, 1, tzinfo=timezone.utc)
+    snapshots, raw = [], 0
+    for i, article in enumerate(articles[:pages]):
+        page = respond(site, "classic", article.path, origin)
+        raw += len(page.body)
+        snapshots.append(Snapshot("https://belarusinfocus.info" + article.path, start + timedelta(minutes=i), page.body,
+                                  headers=[("Content-Type", page.content_type)]))
+    write_web_archive_warc(warc, snapshots)
+    return raw
+
+
+def copies_corpus(pages: int, warc: Path) -> int:
     site = build_site()
     articles = [a for a in site.articles if a.kind == "ordinary"]
     with DemoServer(site, theme="classic") as server:
@@ -71,10 +96,14 @@ def fetch(url: str) -> bytes:
         return urllib.request.urlopen(url, timeout=30).read()
 
 
-def tree_rss_mb(session: int) -> float:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def sample_tree(session: int, cpu: dict[int, float]) -> float:
     """The memory of every process of the session, each counted by its proportional set size
     (PSS): the pool's workers are forked from one server and share its pages, which a sum of
-    their RSS would count once per worker."""
+    their RSS would count once per worker. Also notes each process's CPU seconds so far in `cpu`
+    (pid -> seconds): the workers are not the command's children, so its rusage misses them."""
     total = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -84,6 +113,7 @@ def tree_rss_mb(session: int) -> float:
                 fields = f.read().rsplit(")", 1)[1].split()
             if int(fields[3]) != session:  # the session id (fields after the name: state, ppid, pgrp, session)
                 continue
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
             with open(f"/proc/{entry.name}/smaps_rollup") as f:
                 pss = next(line for line in f if line.startswith("Pss:"))
             total += int(pss.split()[1]) * 1024
@@ -92,18 +122,21 @@ def tree_rss_mb(session: int) -> float:
     return total / 2**20
 
 
-def timed(args: list[str], env: dict) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB of the process tree, stdout) of one `warehouse` command."""
+def timed(args: list[str], env: dict) -> tuple[float, float, float, str]:
+    """(wall seconds, CPU seconds of the process tree, peak memory MB of the process tree,
+    stdout) of one `warehouse` command. The CPU time is what a busy machine does not change
+    much: on this shared 2-core machine, wall time is at least half of it."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "warehouse", *args], cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_mb(proc.pid))
+            peak = max(peak, sample_tree(proc.pid, cpu))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -114,12 +147,15 @@ def timed(args: list[str], env: dict) -> tuple[float, float, str]:
     sampler.join()
     if proc.returncode != 0:
         sys.exit(f"warehouse {args[0]} failed ({proc.returncode}): {err[-2000:]}")
-    return wall, peak, out.strip()
+    # Each process's own CPU time as last sampled (the last 50 ms of each missed): rusage would
+    # miss the pool's workers, whose forkserver nobody waits for.
+    return wall, sum(cpu.values()), peak, out.strip()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--corpus", choices=("distinct", "copies"), default="distinct")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -128,8 +164,8 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": f"{tmp / 'sitecustomize'}{os.pathsep}{ROOT}"}
         env.pop("ARCHIVE_DIR", None)
         warc = tmp / "pages.warc.gz"
-        raw = corpus(options.pages, warc)
-        print(f"{options.pages} article pages, {raw / 2**20:.1f} MB of HTML, WARC {warc.stat().st_size / 2**20:.1f} MB")
+        raw = corpus(options.pages, warc, options.corpus)
+        print(f"{options.pages} article pages ({options.corpus}), {raw / 2**20:.1f} MB of HTML, WARC {warc.stat().st_size / 2**20:.1f} MB")
         db = tmp / "w" / "w.duckdb"
         db.parent.mkdir()
         subprocess.run([sys.executable, "-m", "warehouse", "init", "--db", str(db)], cwd=ROOT, env=env, check=True,
@@ -140,10 +176,11 @@ def main() -> None:
             ("reparse (again: all unchanged)", ["reparse", "--db", str(db)], {}, 30),
         ]
         for label, args, extra, target in runs:
-            wall, peak, out = timed(args, {**env, **extra})
+            wall, cpu_s, peak, out = timed(args, {**env, **extra})
             rate = options.pages / wall
             print(f"{label:34s} {wall:6.1f} s wall ({rate:5.0f} pages/s; target <= {target} s at 10,000), "
-                  f"peak memory (PSS) {peak:6.0f} MB\n    {out}")
+                  f"{cpu_s:6.1f} s CPU, peak memory (PSS) {peak:6.0f} MB; load average {os.getloadavg()[0]:.1f}"
+                  f"\n    {out}")
         with connect(db, read_only=True) as con:
             counts = con.execute("select count(*), count(photo_credit), max(version) from articles").fetchone()
         print(f"articles {counts[0]}, with a photo credit {counts[1]}, highest version {counts[2]}")

@@ -46,7 +46,7 @@ MINSK = timezone(timedelta(hours=3))
 EXACT_TOP10 = """
 create or replace temp table exact_top10 as
 with
-terms as (select url, language, term, weight from int_article_terms),
+terms as (select url, language, term, weight from internal.int_article_terms),
 sources as (select distinct url from terms order by hash(url) limit $sample),
 norms as (select url, sqrt(sum(weight * weight)) as norm from terms group by url),
 dots as (
@@ -183,7 +183,7 @@ def run_step(step: str, db: Path, sample: int) -> dict:
             con.execute(EXACT_TOP10, {"sample": sample})
             result["recall@10"] = con.execute("""
                 select count(s.url_b) / count(*) from exact_top10 e
-                left join _similarity_content s on s.url_a = e.url_a and s.url_b = e.url_b
+                left join internal._similarity_content s on s.url_a = e.url_a and s.url_b = e.url_b
             """).fetchone()[0]
             result["articles"] = con.execute("select count(distinct url_a) from exact_top10").fetchone()[0]
         else:

@@ -7,9 +7,10 @@ a killed crawl is simply taken over by the next one: there is no stale-lock gues
 
 from __future__ import annotations
 
-import fcntl
 import os
 from pathlib import Path
+
+from warehouse import locks
 
 
 class AlreadyRunning(Exception):
@@ -23,21 +24,12 @@ class CrawlLock:
 
     def acquire(self) -> CrawlLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            raise AlreadyRunning(
-                f"another crawl (PID {holder}) is running on {self.path.with_suffix('')}; this one did nothing"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self.fd = fd
+        self.fd = locks.try_lock(self.path)
+        if self.fd is None:
+            raise AlreadyRunning(f"another crawl (PID {locks.holder_pid(self.path)}) is running on "
+                                 f"{self.path.with_suffix('')}; this one did nothing")
         return self
 
     def release(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing drops the flock; the file stays, harmless and reusable
-            self.fd = None
+        locks.release(self.fd)  # the file stays, harmless and reusable
+        self.fd = None

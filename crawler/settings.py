@@ -36,6 +36,8 @@ BACKOFF_HTTP_CODES = [429, 503]
 RETRY_AFTER_MAX = 120
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.MannersMiddleware": 560,  # sees a 429/503 before RetryMiddleware (550) retries it
+    "crawler.middlewares.RedirectGuard": 650,  # sees a redirect before RedirectMiddleware (600) follows it
+    "crawler.middlewares.MetaRefreshGuard": 585,  # after HttpCompression (590), before MetaRefresh (580)
 }
 
 # A loopback base URL (127.0.0.0/8, ::1, localhost: a local copy of the site) is crawled at
@@ -60,6 +62,28 @@ SITE_HOSTS = []
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# -- The crawl's budget (crawler/budget.py): a spider trap or a flood of links ends in rows ----------
+# The site's whole archive is a few thousand articles a language and at most a few hundred listing
+# pages, so a crawl that goes past these is in a trap (or the site grew: raise them with -s). Each
+# bound hit leaves a crawl_errors row of kind 'budget' ('oversized' for a page past the tags bound,
+# which is not read) and a stat budget/<bound>; the listing depth, links and queue bounds stop that
+# branch only, the pages of a run end the crawl (cleanly, then exit code 1). 0 turns a bound off.
+# Scrapy's DEPTH_LIMIT stays off: it counts every hop, and a depth-first crawl follows "Similar
+# articles" chains through the whole archive.
+CRAWL_MAX_LISTING_DEPTH = 400  # the longest listing (all trends of a language) is ~300 pages of 10
+CRAWL_MAX_LINKS_PER_PAGE = 2000  # a page has a few hundred; WordPress and Drupal sitemaps hold 2000
+CRAWL_MAX_PAGE_TAGS = 50000  # the site's pages have ~400 '<'; the most of ~1,000 web pages, 19,000
+CRAWL_MAX_QUEUED_REQUESTS = 20000  # more than the whole archive, a few KB each in memory
+CLOSESPIDER_PAGECOUNT = 20000  # Scrapy's CloseSpider extension: responses in one run
+SPIDER_MIDDLEWARES = {
+    "crawler.budget.CrawlBudget": 950,  # next to the spider: sees its requests before Scrapy's own
+}
+# Redirects: a loop, a chain longer than REDIRECT_MAX_TIMES (Scrapy's setting; browsers stop at
+# 20, search engines' crawlers at 5 to 10) or a redirect off the site is refused with a
+# crawl_errors row of kind 'redirect' for the URL asked for (crawler/middlewares.py), whether the
+# redirect is an HTTP one or a <meta http-equiv="refresh">.
+REDIRECT_MAX_TIMES = 10
+
 # A page gives one item (and a few requests), and every pipeline is synchronous: processing a
 # page's outputs in parallel gains nothing, while Scrapy starts CONCURRENT_ITEMS asyncio tasks
 # per response (100 by default: a tenth of the crawl's CPU, benchmarks/README.md).
@@ -69,11 +93,13 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,
     "crawler.pipelines.DedupPipeline": 200,
     "crawler.pipelines.EnrichPipeline": 300,
+    "crawler.health.RepeatedContentPipeline": 350,  # one body at many addresses is no article
     # the store pipeline (900) comes from the CrawlStorage add-on below
 }
 
 EXTENSIONS = {
     "crawler.recrawl.RecrawlPolicy": 100,
+    "crawler.health.SiteHealth": 450,  # before the run record: its verdict is in the run's row
     # the run record (crawler.extensions.RunRecord, 500) comes from the CrawlStorage add-on below
     "crawler.archiving.WarcArchiver": 600,
 }
@@ -106,6 +132,17 @@ COVERAGE_BASELINE_RUNS = 5
 COVERAGE_DROP_RATIO = 0.5
 COVERAGE_DROP_ABSOLUTE = 0.25
 COVERAGE_FIELDS: list[str] = []
+
+# A site that answers but not with its pages (crawler/health.py): a crawl fails with exit code 6
+# when more than CRAWL_ERROR_SHARE_MAX of its final answers (after retries) were server errors
+# (5xx or 429: an outage), or more than CRAWL_SAME_BODY_SHARE_MAX were one same 200 body at
+# different addresses (a maintenance page). A healthy crawl of this site has a handful of errors
+# and no body repeated at two addresses, so half is far from both; a run with fewer than
+# CRAWL_HEALTH_MIN_RESPONSES answers (home page, robots.txt, sitemap, feeds: a small incremental
+# run has more) is not judged, so two transient 503s cannot fail it.
+CRAWL_ERROR_SHARE_MAX = 0.5
+CRAWL_SAME_BODY_SHARE_MAX = 0.5
+CRAWL_HEALTH_MIN_RESPONSES = 5
 
 # Warehouse file; None → WAREHOUSE_PATH environment variable → data/warehouse.duckdb.
 WAREHOUSE_PATH = None

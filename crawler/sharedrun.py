@@ -13,11 +13,12 @@ here: crawler/frontier.py is the Scrapy side. Keys, under `<spider>:<site host:p
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from scrapy.exceptions import UsageError
+
+from warehouse.clock import new_run_id
 
 REDIS_ERRORS = (redis.RedisError, OSError)
 
@@ -48,10 +49,6 @@ def check_redis(url: str) -> str | None:
 
 def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def new_run_id() -> str:
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}"
 
 
 _JOIN = """

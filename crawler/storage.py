@@ -17,16 +17,20 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler import exitcodes
 from crawler.exitcodes import fail
-from crawler.extensions import RunRecord, new_run_id, utc_now
+from crawler.extensions import RunRecord
+from warehouse.clock import new_run_id, utc_now
 from crawler.items import ArticleItem, CrawlError, Revisit, SiteMoved
 from crawler.loading import BatchLoader
 from crawler.pipelines import InvalidItem
 from warehouse import Spool, WarehouseError, resolve_db_path, resolve_spool_dir, resolve_staging_dir, staging
 from warehouse.archive import resolve_archive_dir
+from warehouse.db import WarehouseDiskFull, check_complete
+from warehouse.spool_owner import Owner, foreign_line
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,9 @@ class _SpoolingPipeline(ABC):
         self.spool_dir = spool_dir
         self.batch_size = batch_size
         self.spool: Spool | None = None
+        self.stopped: WarehouseError | None = None  # why the crawl was stopped (a full disk), once it is
+        self.spool_failed: WarehouseError | None = None  # the spool refused a write: no more records
+        self.closing = False  # close_spider has begun: the spider needs no closing
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
 
@@ -49,6 +56,30 @@ class _SpoolingPipeline(ABC):
         """Take the spool's sealed batches where they go: the warehouse, or the staging area."""
 
     def process_item(self, item):
+        if self.spool_failed is None and self.spool is not None:
+            try:
+                return self.spool_item(item)
+            except WarehouseError as exc:  # a full disk (or a spool folder gone bad): stop the crawl
+                self.spool_failed = exc
+                self.stop(exc)
+        self.stats.inc_value("warehouse/records_not_spooled")
+        # Counted, and the reason is the crawl's one error line: each item is logged at DEBUG only.
+        raise DropItem(f"not spooled: {self.spool_failed}", log_level="DEBUG")
+
+    def stop(self, exc: WarehouseError) -> None:
+        """The spool or the warehouse can take no more: fail the crawl with one line and close the
+        spider. What is spooled stays (each line went to the OS whole); while the spool still has
+        room (only the warehouse's disk is full), the pages already fetched are spooled too."""
+        if self.stopped is not None:
+            return
+        self.stopped = exc
+        reason = "disk_full" if isinstance(exc, WarehouseDiskFull) else "spool_failed"
+        logger.error("%s: closing the spider, what was spooled is kept", exc)
+        fail(self.crawler, exitcodes.FAILED, str(exc))
+        if not self.closing:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+
+    def spool_item(self, item):
         if isinstance(item, CrawlError):
             self.add_error(item.url, item.kind, item.message)
         elif isinstance(item, Revisit):
@@ -67,7 +98,16 @@ class _SpoolingPipeline(ABC):
         return item
 
     def add_error(self, url: str, kind: str, message: str):
-        self.spool.append_error(url, kind, message, occurred_at=utc_now())
+        if self.spool_failed is not None:
+            self.stats.inc_value("warehouse/records_not_spooled")
+            return
+        try:
+            self.spool.append_error(url, kind, message, occurred_at=utc_now())
+        except WarehouseError as exc:
+            self.stats.inc_value("warehouse/records_not_spooled")
+            self.spool_failed = exc
+            self.stop(exc)
+            return
         self.stats.inc_value("warehouse/errors")
         self.stats.inc_value(f"warehouse/errors/{kind}")
 
@@ -109,19 +149,58 @@ class WarehousePipeline(_SpoolingPipeline):
     def open_spider(self):
         self.record = self.crawler.get_extension(RunRecord)
         # The batches carry the run's id: the loader files their rows under it.
-        self.spool = Spool(self.spool_dir, self.record.run_id if self.record else new_run_id())
+        try:
+            check_complete(self.db_path)  # a file cut short fails here, not deep in the crawl
+            self.spool = Spool(self.spool_dir, self.record.run_id if self.record else new_run_id(),
+                               owner=Owner(None, str(Path(self.db_path).expanduser().resolve())).header())
+        except WarehouseError as exc:  # a damaged warehouse, a file where the spool folder should be
+            self.spool_failed = exc  # the spider closes at once; a page it still yields is counted
+            fail(self.crawler, exitcodes.FAILED, str(exc))
+            raise CloseSpider("spool_failed") from None
 
     def spider_opened(self, spider):
+        if self.spool is None:
+            return
+        # After RunRecord made or migrated the warehouse: each batch names it by its id (or, while
+        # another process holds the file, by its path alone; warehouse/spool_owner.py).
+        self.spool.owner = Owner.of(self.db_path).header()
         self.loader.load_now()
 
     async def close_spider(self):
-        self.spool.seal()
+        if self.spool is None:
+            return
+        self.closing = True
+        try:
+            self.spool.seal()
+        except WarehouseError as exc:
+            self.spool_failed = self.spool_failed or exc
+            self.stop(exc)
         await self.loader.finish()
-        self.spool.close()
+        try:
+            self.spool.close()
+        except WarehouseError as exc:
+            self.spool_failed = self.spool_failed or exc
+            self.stop(exc)
+        self.report_spool()
         if self.record is not None:
             self.record.batches_waiting(self.loader.busy, self.loader.batches_left(), self.spool_dir)
 
+    def report_spool(self) -> None:
+        """What the loads found that a person must act on: a full disk, batches the loader
+        refused (a damaged line), other warehouses' batches."""
+        if self.loader.disk_full is not None:
+            self.stop(self.loader.disk_full)
+        for name, reason in sorted(self.loader.refused.items()):
+            fail(self.crawler, exitcodes.FAILED,
+                 f"the spool batch {name} in {self.spool_dir} cannot be loaded and waits there ({reason}); "
+                 "see `warehouse status`")
+        if self.loader.foreign:
+            logger.warning(foreign_line(self.spool_dir, sorted(self.loader.foreign.items())))
+
     def deliver(self):
+        if self.loader.disk_full is not None:  # an earlier load found the disk full
+            self.stop(self.loader.disk_full)
+            return
         self.loader.load_in_background()
 
 
@@ -168,9 +247,13 @@ class StagingPipeline(_SpoolingPipeline):
     def close_spider(self):
         if self.spool is None:
             return
-        self.spool.seal()
-        self.deliver()
-        self.spool.close()  # only now: once it is closed, a worker starting here may publish its batches
+        self.closing = True
+        try:
+            self.spool.seal()
+            self.deliver()
+            self.spool.close()  # only now: once it is closed, a worker starting here may publish its batches
+        except WarehouseError as exc:
+            self.stop(exc)
 
     def deliver(self):
         """Publish this worker's sealed batches; each spool file goes once its Parquet file is in place."""

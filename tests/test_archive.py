@@ -21,6 +21,8 @@ import duckdb
 import pytest
 
 from tests.conftest import wait_for
+from warehouse.archive.foreign import Snapshot, write_web_archive_warc, write_wget_warc
+from warehouse.archive.quick_scan import quick_scan
 from warehouse.archive import (
     ArchiveError,
     ArchiveWriter,
@@ -183,8 +185,11 @@ def test_second_crawl_of_unchanged_site_writes_revisits(crawled):
 def test_archive_can_be_turned_off(site, tmp_path):
     db = tmp_path / "warehouse.duckdb"
     with DemoServer(site, theme="classic") as server:
-        run_crawl(server.base_url, db, "-s", "ARCHIVE_ENABLED=0", "-s", "CLOSESPIDER_PAGECOUNT=5")
+        run_crawl(server.base_url, db, "-s", "ARCHIVE_ENABLED=0")
     assert not (tmp_path / "archive").exists()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from articles").fetchone()[0] > 100  # a crawl that did its work
+        assert con.execute("select count(*) from captures").fetchone()[0] == 0
 
 
 @pytest.mark.e2e
@@ -271,6 +276,22 @@ def test_content_encoding_kept_on_the_wire_and_undone_on_reading(tmp_path):
     assert capture.header("content-encoding") == "gzip" and capture.header("Transfer-Encoding") is None
     assert capture.encoding == "utf-8"
     assert [r["run_id"] for r in index_warc(tmp_path, row["warc_file"])] == ["t"]
+
+
+def test_records_carry_the_payload_digest_and_no_optional_digest(tmp_path):
+    """The response keeps its WARC-Payload-Digest (revisits are found by it); the block digests and
+    a request's digest of its empty body are left out: each is a SHA-1 to compute and about 60
+    bytes that gzip cannot shrink (together about 4 % of an archived page)."""
+    page = b"<html><body><p>Belarus in Focus</p></body></html>" * 200
+    writer = ArchiveWriter(tmp_path, "bif-t", run_id="t")
+    row = writer.write(exchange("https://belarusinfocus.pro/a", page))
+    writer.close()
+    records = {r.record_type: r for r in scan_warc(tmp_path / row["warc_file"])}
+    assert set(records) == {"warcinfo", "response", "request"}
+    assert records["response"].warc_headers["WARC-Payload-Digest"] == payload_digest(page) == row["payload_digest"]
+    assert not [name for r in records.values() for name in r.warc_headers if name == "WARC-Block-Digest"]
+    assert "WARC-Payload-Digest" not in records["request"].warc_headers
+    assert records["request"].warc_headers["WARC-Concurrent-To"] == records["response"].warc_headers["WARC-Record-ID"]
 
 
 def test_revisit_reads_back_the_original_payload_across_files(tmp_path):
@@ -383,6 +404,28 @@ def test_damaged_file_yields_complete_records_then_one_clear_error(tmp_path):
     assert "damaged.warc.gz" in message and str(second_response) in message and "\n" not in message
     with pytest.raises(ArchiveError, match="no such archive file"):
         read_capture(tmp_path, "missing.warc.gz", 0)
+
+
+def _scanned(records) -> list[tuple]:
+    """What quick_scan gives of each record (no bodies, no HTTP headers)."""
+    return [(r.offset, r.length, r.record_type, r.url, r.fetched_at, r.status, r.payload_digest, r.fields,
+             r.warc_headers) for r in records]
+
+
+@pytest.mark.e2e
+def test_quick_scan_reads_what_warcio_reads_or_gives_up(crawled, tmp_path):
+    files = [crawled["archive"] / name for name in crawled["first"] + crawled["second"]]
+    snapshots = [Snapshot(f"https://belarusinfocus.info/a{n}", T, b"<p>page</p>" * (n + 1)) for n in range(5)]
+    files.append(write_web_archive_warc(tmp_path / "web-archive.warc.gz", snapshots))
+    for path in files:  # files written gzip per record: the same records as warcio's scan
+        quick = quick_scan(path)
+        assert quick is not None and _scanned(quick) == _scanned(scan_warc(path)), path.name
+    # a plain file, a file cut short, bytes after the last record: warcio's scan decides
+    assert quick_scan(write_wget_warc(tmp_path / "wget.warc", snapshots)) is None
+    data = files[-1].read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(data[:-10])
+    (tmp_path / "tail.warc.gz").write_bytes(data + b"not a record")
+    assert quick_scan(tmp_path / "cut.warc.gz") is None and quick_scan(tmp_path / "tail.warc.gz") is None
 
 
 @pytest.mark.e2e

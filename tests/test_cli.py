@@ -269,7 +269,7 @@ def test_status_table_and_json(capsys, loaded_db):
     assert code == EXIT_OK
     document = json.loads(out)
     counts = {row["table"]: row["rows"] for row in document["Tables"]}
-    assert counts["articles"] == 2 and counts["article_versions"] == 2 and counts["_loaded_batches"] == 1
+    assert counts["articles"] == 2 and counts["article_versions"] == 2 and counts["internal._loaded_batches"] == 1
     by_category = {(r["language"], r["category"]): r["articles"] for r in document["Articles per language and category"]}
     assert by_category == {("en", "economy"): 1, ("en", "society"): 1}
 

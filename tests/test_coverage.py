@@ -71,7 +71,7 @@ def runs(warehouse):
 
 
 def coverage(db, run_id, name="photo_credit"):
-    return query(db, "select items, present, share, baseline, baseline_runs, flagged from crawl_coverage "
+    return query(db, "select items, present, share, baseline, baseline_runs, flagged from internal.crawl_coverage "
                      "where run_id = ? and field = ?", [run_id, name])[0]
 
 
@@ -82,7 +82,7 @@ def coverage_errors(db):
 def test_a_run_stores_one_row_per_field_with_queryable_rule_counts(runs, db_path):
     run_id, flagged = runs.add((30, 40))
     assert flagged == []
-    rows = query(db_path, "select field, items, present, share, rules['label'], rules['none'] from crawl_coverage "
+    rows = query(db_path, "select field, items, present, share, rules['label'], rules['none'] from internal.crawl_coverage "
                           "where run_id = ? order by field", [run_id])
     assert [r[0] for r in rows] == sorted(FIELDS)
     assert dict((r[0], r[1:]) for r in rows)["photo_credit"] == (40, 30, 0.75, 30, 10)
@@ -107,7 +107,7 @@ def test_a_collapse_is_flagged_with_an_error_row_naming_field_share_and_baseline
     assert message.startswith("photo_credit coverage fell to 0% (0 of 50 articles) from 98% (median of the last 2 run(s))")
     assert message.endswith("rules now: label 0, none 50")
     # the other fields of the same run are fine
-    assert query(db_path, "select count(*) from crawl_coverage where run_id = ? and flagged", [run_id]) == [(1,)]
+    assert query(db_path, "select count(*) from internal.crawl_coverage where run_id = ? and flagged", [run_id]) == [(1,)]
 
 
 @pytest.mark.parametrize("credit", [(0, 0), (0, 5), (0, 19)], ids=["no-articles", "5-articles", "19-articles"])
@@ -170,7 +170,7 @@ def test_recording_a_run_twice_is_refused_and_changes_nothing(runs, warehouse, d
     with pytest.raises(WarehouseError, match="already recorded"):
         warehouse.record_coverage(run_id, [{"field": "title", "items": 1, "present": 0, "rules": {}}],
                                   site_url=SITE_URL, **THRESHOLDS)
-    assert query(db_path, "select count(*) from crawl_coverage") == [(len(FIELDS),)]
+    assert query(db_path, "select count(*) from internal.crawl_coverage") == [(len(FIELDS),)]
 
 
 # --- FieldCoverage: what counts as having a field ---------------------------------------------
@@ -251,7 +251,7 @@ def run_ids(db: Path) -> list[str]:
 
 
 def shares(db: Path, run_id: str) -> dict[str, float]:
-    return dict(query(db, "select field, share from crawl_coverage where run_id = ?", [run_id]))
+    return dict(query(db, "select field, share from internal.crawl_coverage where run_id = ?", [run_id]))
 
 
 @pytest.fixture(scope="module")
@@ -287,17 +287,17 @@ def test_the_good_themes_never_trigger_it(drift, site):
         assert set(got) == set(FIELDS)
         assert got["title"] == got["body"] == got["category_status"] == got["photo_credit"] == 1.0
         assert 0.9 < got["published_on"] < 1.0, "the undated article counts as missing a date"
-    assert query(db, "select baseline_runs, bool_or(flagged) from crawl_coverage where run_id = ? group by all",
+    assert query(db, "select baseline_runs, bool_or(flagged) from internal.crawl_coverage where run_id = ? group by all",
                  [modern]) == [(1, False)]
 
 
 @pytest.mark.e2e
 def test_rule_counts_add_up_to_the_items(drift):
     db, _ = drift
-    rows = query(db, "select run_id, field, items, list_sum(map_values(rules)) from crawl_coverage")
+    rows = query(db, "select run_id, field, items, list_sum(map_values(rules)) from internal.crawl_coverage")
     assert rows and all(items == total for _, _, items, total in rows)
     classic, modern, broken = run_ids(db)
-    credit_rules = dict(query(db, "select run_id, rules from crawl_coverage where field = 'photo_credit'"))
+    credit_rules = dict(query(db, "select run_id, rules from internal.crawl_coverage where field = 'photo_credit'"))
     assert "none" not in credit_rules[classic] and "none" not in credit_rules[modern]
     assert list(credit_rules[broken]) == ["none"], "no extraction rule found a credit on the broken theme"
 
@@ -321,7 +321,7 @@ def test_the_broken_run_has_a_coverage_error_and_breaks_only_the_credit(drift, s
     _, modern, broken = run_ids(db)
     [(message,)] = query(db, "select message from crawl_errors where kind = 'coverage'")
     assert message.startswith(f"photo_credit coverage fell to 0% (0 of {len(site.expected_articles())} articles) from 100%")
-    assert query(db, "select field from crawl_coverage where run_id = ? and flagged", [broken]) == [("photo_credit",)]
+    assert query(db, "select field from internal.crawl_coverage where run_id = ? and flagged", [broken]) == [("photo_credit",)]
     assert query(db, "select finish_reason from crawl_runs where run_id = ?", [broken]) == [("failed",)]
     assert shares(db, broken) == {**shares(db, modern), "photo_credit": 0.0}
     # the run's error count includes it (RunRecord records the coverage before the run's row) ...
@@ -352,6 +352,6 @@ def test_a_first_run_on_the_broken_theme_is_recorded_but_not_flagged(site, tmp_p
         done = crawl(server.base_url, db)
     assert done.returncode == 0, done.stderr[-3000:]
     [run_id] = run_ids(db)
-    assert query(db, "select share, baseline, baseline_runs, flagged from crawl_coverage "
+    assert query(db, "select share, baseline, baseline_runs, flagged from internal.crawl_coverage "
                      "where run_id = ? and field = 'photo_credit'", [run_id]) == [(0.0, None, 0, False)]
     assert query(db, "select count(*) from crawl_errors where kind = 'coverage'") == [(0,)]

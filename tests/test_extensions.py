@@ -79,7 +79,7 @@ def test_a_good_run_is_finished_with_its_counts_and_its_coverage(db_path):
     assert exitcodes.code(crawler) == exitcodes.OK
     assert runs(db_path) == [(record.run_id, "finished", 3, 1, 1)]
     with duckdb.connect(str(db_path), read_only=True) as con:
-        assert con.execute("select count(*), min(items) from crawl_coverage where run_id = ?",
+        assert con.execute("select count(*), min(items) from internal.crawl_coverage where run_id = ?",
                            [record.run_id]).fetchall() == [(len(recorded_fields()), 2)]
     assert crawler.stats.get_value("coverage/title") == 1.0
 

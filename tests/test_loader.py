@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from warehouse import WarehouseError, WarehouseMissing, WarehouseNotInitialised, WarehouseUsageError
+from warehouse import batch_merge
 from warehouse.loader import Warehouse
 from warehouse.spool import Spool, collect_batches
 from tests.conftest import MINSK, PROJECT_ROOT, T0, article
@@ -114,7 +115,7 @@ def test_loading_the_same_batch_twice_is_a_no_op(warehouse, spool_batch):
                                     "message": "HTTP 500", "occurred_at": T0.isoformat()}])
     warehouse.load_batch(path)
     snapshot = {t: rows(warehouse.path, f"select * from {t} order by all")
-                for t in ("articles", "article_versions", "crawl_errors", "_loaded_batches")}
+                for t in ("articles", "article_versions", "crawl_errors", "internal._loaded_batches")}
 
     again = warehouse.load_batch(path)
 
@@ -131,7 +132,7 @@ def test_load_spool_loads_in_name_order_and_deletes_each_batch(warehouse, spool_
     assert (total.batches, total.new, total.updated) == (2, 1, 1)
     assert list(spool_batch.directory.iterdir()) == []
     assert rows(warehouse.path, "select content_hash, version from articles") == [("h2", 2)]
-    assert rows(warehouse.path, "select batch from _loaded_batches order by batch") == [
+    assert rows(warehouse.path, "select batch from internal._loaded_batches order by batch") == [
         ("20240301T000000Z-a-000001.jsonl",), ("20240302T000000Z-b-000001.jsonl",)
     ]
 
@@ -163,7 +164,7 @@ def test_batches_of_one_run_load_as_one_group_each_counted_by_its_file(warehouse
     assert rows(warehouse.path, "select url, content_hash, version from articles order by url") == [
         (URL, "h2", 1), ("https://belarusinfocus.info/society/b", "hash-1", 1)
     ]
-    assert rows(warehouse.path, "select batch, articles_new, errors from _loaded_batches order by batch") == [
+    assert rows(warehouse.path, "select batch, articles_new, errors from internal._loaded_batches order by batch") == [
         (first.name, 0, 1), (second.name, 1, 0), (third.name, 1, 0)
     ]
     assert list(spool_batch.directory.iterdir()) == []
@@ -180,17 +181,17 @@ def test_a_bad_batch_fails_alone_and_its_groups_other_batches_load(warehouse, sp
     assert [name for name, _ in total.failed] == [bad.name]
     assert (total.batches, total.new) == (2, 2)
     assert sorted(p.name for p in spool_batch.directory.iterdir()) == [bad.name]
-    assert rows(warehouse.path, "select batch from _loaded_batches order by batch") == [(first.name,), (third.name,)]
+    assert rows(warehouse.path, "select batch from internal._loaded_batches order by batch") == [(first.name,), (third.name,)]
 
 
 def test_an_unchanged_batch_is_read_without_its_content_and_keeps_it(warehouse, spool_batch, monkeypatch):
     links = [link("https://belarusinfocus.info/society/b", "B", 1)]
     warehouse.load_batch(spool_batch([article(similar_links=links)], run_id="r1"))
     stored = rows(warehouse.path, "select title, body, photo_credit, published_at from articles")
-    keys_only = []
-    read_keys_only = Warehouse._read_keys_only
-    monkeypatch.setattr(Warehouse, "_read_keys_only",
-                        lambda self, *args: keys_only.append(read_keys_only(self, *args)) or keys_only[-1])
+    keys_only = []  # what each read of keys alone found: enough (True), or the batch is read again in full
+    read_keys_only = batch_merge.read_keys_only
+    monkeypatch.setattr(batch_merge, "read_keys_only",
+                        lambda *args: keys_only.append(read_keys_only(*args)) or keys_only[-1])
 
     recrawl = Warehouse(warehouse.path, clock=warehouse.clock)  # a new crawl expects unchanged pages at first
     again = recrawl.load_batch(spool_batch([article(similar_links=links, etag='"v2"')], run_id="r2", fetched_at=LATER))
@@ -261,7 +262,7 @@ def test_a_refresh_over_the_memory_limit_runs_again_without_it(warehouse, spool_
     ]))
     limited = Warehouse(warehouse.path, memory_limit="1MB")
 
-    with caplog.at_level(logging.WARNING, logger="warehouse.loader"):
+    with caplog.at_level(logging.WARNING, logger="warehouse.similarity"):
         limited.refresh()
 
     assert "needs more than 1MB" in caplog.text
@@ -270,7 +271,7 @@ def test_a_refresh_over_the_memory_limit_runs_again_without_it(warehouse, spool_
 
 def test_a_warehouse_for_background_loads_writes_with_its_own_thread_count(warehouse):
     for threads in (1, 3):
-        with Warehouse(warehouse.path, threads=threads)._write() as con:
+        with Warehouse(warehouse.path, threads=threads).loading() as con:
             assert con.execute("select current_setting('threads')").fetchone()[0] == threads
 
 
@@ -394,7 +395,7 @@ def test_a_malformed_batch_loads_nothing_and_stays(warehouse, tmp_path):
     assert [name for name, _ in total.failed] == ["r-000001.jsonl"]
     assert bad.exists()
     assert rows(warehouse.path, "select count(*) from articles") == [(0,)]
-    assert rows(warehouse.path, "select count(*) from _loaded_batches") == [(0,)]
+    assert rows(warehouse.path, "select count(*) from internal._loaded_batches") == [(0,)]
 
 
 # -- clock ------------------------------------------------------------------------------------
@@ -410,7 +411,7 @@ def test_timestamps_come_from_records_or_the_injected_clock(warehouse, clock, tm
 
     stamp = clock.calls[0]
     assert rows(warehouse.path, "select first_seen_at, last_seen_at from articles") == [(stamp, stamp)]
-    assert rows(warehouse.path, "select loaded_at from _loaded_batches") == [(stamp,)]
+    assert rows(warehouse.path, "select loaded_at from internal._loaded_batches") == [(stamp,)]
 
 
 # -- runs ---------------------------------------------------------------------------------------

@@ -69,8 +69,8 @@ def every_url(db) -> list[str]:
         select url from articles union all select url from article_versions
         union all select src_url from similar_links union all select dst_url from similar_links
         union all select url from crawl_errors union all select url from captures
-        union all select url from _article_terms union all select url from _article_terms_source
-        union all select url_a from _similarity_content union all select url_b from _similarity_content""")]
+        union all select url from internal._article_terms union all select url from internal._article_terms_source
+        union all select url_a from internal._similarity_content union all select url_b from internal._similarity_content""")]
 
 
 @pytest.mark.slow
@@ -78,7 +78,7 @@ def test_a_crawl_after_the_move_moves_every_row_and_doubles_none(warehouse, tmp_
     crawled_on_the_old_host(warehouse, tmp_path)
     versions_before = rows(warehouse.path, "select replace(url, $o, $n), version, content_hash, title, captured_at "
                                            "from article_versions order by all", {"o": OLD, "n": NEW})
-    terms_before = rows(warehouse.path, "select count(*) from _article_terms")[0][0]
+    terms_before = rows(warehouse.path, "select count(*) from internal._article_terms")[0][0]
 
     later = T0 + 7 * DAY
     result = warehouse.load_batch(write_batch(tmp_path / "s", "r3", [
@@ -99,7 +99,7 @@ def test_a_crawl_after_the_move_moves_every_row_and_doubles_none(warehouse, tmp_
         (NEW + "/economy/b", NEW + "/society/a"), (NEW + "/society/a", NEW + "/economy/b")]
     assert rows(warehouse.path, "select url from crawl_errors") == [(NEW + "/broken",)]
     assert rows(warehouse.path, "select url, warc_offset from captures") == [(NEW + "/society/a", 0)]
-    assert rows(warehouse.path, "select count(*) from _article_terms")[0][0] == terms_before > 0
+    assert rows(warehouse.path, "select count(*) from internal._article_terms")[0][0] == terms_before > 0
     assert all(url.startswith(NEW + "/") for url in every_url(warehouse.path))
 
 

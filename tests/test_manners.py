@@ -24,8 +24,10 @@ CRAWL_DELAY = 0.3
 SLACK = 0.05
 LATENCY = 0.2  # every answer takes this long, so that requests could overlap
 ARTICLES = [f"/security-issues/piece-{n}" for n in range(1, 7)]
-TOO_MANY = ARTICLES[1]  # first answer 429, Retry-After: 1
-UNAVAILABLE = ARTICLES[3]  # first answer 503, Retry-After: 1
+TOO_MANY = ARTICLES[1]  # first answer 429, Retry-After: RETRY_AFTER
+UNAVAILABLE = ARTICLES[3]  # first answer 503, Retry-After: RETRY_AFTER
+# Longer than the back-off alone (the doubled delay, 1 s): only Retry-After explains the wait.
+RETRY_AFTER = 2
 
 
 @dataclass
@@ -38,7 +40,7 @@ class Hit:
 
 class PacedSite:
     """robots.txt with a Crawl-delay, a home page listing six articles, two of which first
-    answer 429 / 503 with Retry-After: 1."""
+    answer 429 / 503 with Retry-After: RETRY_AFTER."""
 
     def __init__(self, refusing: bool = True):
         self.refusing = refusing
@@ -82,7 +84,7 @@ class PacedSite:
                 first = path not in self.refused
                 self.refused.add(path)
             if self.refusing and first and path in (TOO_MANY, UNAVAILABLE):
-                return (429 if path == TOO_MANY else 503), [*html, ("Retry-After", "1")], b"<html>busy</html>"
+                return (429 if path == TOO_MANY else 503), [*html, ("Retry-After", str(RETRY_AFTER))], b"<html>busy</html>"
             paragraphs = "".join(f"<p>Paragraph {n} of the piece, long enough to be read as body text.</p>" for n in range(3))
             return 200, html, (f"<html><body><main><article><h1>Piece {path[-1]}</h1><p>September 18, 2017 10:50</p>"
                                f"{paragraphs}</article></main></body></html>").encode()
@@ -158,9 +160,9 @@ def test_remote_crawl_honours_retry_after(remote_crawl, path):
     _, hits = remote_crawl
     refusal = next(h for h in hits if h.path == path and h.status in (429, 503))
     retry = next(h for h in hits if h.path == path and h.status == 200)
-    assert retry.started - refusal.ended >= 1 - SLACK, "retried before Retry-After"
-    # No request at all reached the host in that second (those already in flight aside).
-    during = [h.path for h in hits if refusal.ended < h.started < refusal.ended + 1 - SLACK]
+    assert retry.started - refusal.ended >= RETRY_AFTER - SLACK, "retried before Retry-After"
+    # No request at all reached the host while it waited (those already in flight aside).
+    during = [h.path for h in hits if refusal.ended < h.started < refusal.ended + RETRY_AFTER - SLACK]
     assert during == [], f"asked for {during} while told to wait"
 
 

@@ -156,14 +156,27 @@ def test_migration_names_follow_the_pattern():
 SITE = "https://belarusinfocus.info"
 
 
+OLD_APPLIED_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def init_as_before_0009(db: Path, last: str) -> None:
+    """Apply the project's migrations up to `last` as the code before 0009 did: its log
+    (_schema_migrations) and every table in `main`, with views reading them unqualified."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table _schema_migrations (name varchar primary key, applied_at timestamptz not null)")
+        for path in migrate.migration_files():
+            if path.name[:4] <= last:
+                con.execute(path.read_text())
+                con.execute("insert into _schema_migrations values ($name, $at)", {"name": path.name, "at": OLD_APPLIED_AT})
+        con.execute("create view int_article_terms as select * from _article_terms")
+        con.execute("create view similarity_content as select url_a, url_b, score, rank from _similarity_content")
+
+
 def warehouse_of_migration_0006(tmp_path: Path) -> Path:
     """A warehouse as the code before migration 0007 left it, holding two articles (one in two
     versions), their links, a run with its coverage and errors, and a loaded batch."""
-    old_sql = make_sql_dir(tmp_path / "old_sql", {
-        path.name: path.read_text() for path in migrate.migration_files() if path.name <= "0006"
-    })
     db = tmp_path / "old.duckdb"
-    migrate.init(db, old_sql, FakeClock())
+    init_as_before_0009(db, "0006")
     with duckdb.connect(str(db)) as con:
         con.execute(f"""
             insert into articles (url, site, language, category, title, published_at, category_status, photo_credit,
@@ -213,8 +226,9 @@ def test_a_warehouse_made_before_the_weekly_columns_migrates_in_place_keeping_ev
 
     result = Warehouse(db, clock=FakeClock()).init()
 
-    assert result.applied == [p.name for p in migrate.migration_files() if p.name > "0006"]
+    assert result.applied == [p.name for p in migrate.migration_files() if p.name[:4] > "0006"]
     for table, rows in before.items():
+        table = f"internal.{table}" if table.startswith("_") else table
         assert snapshot(db, table, ", ".join(old_columns.get(table, ["*"]))) == rows, f"{table} changed"
     for table in ("articles", "article_versions"):
         # the new columns: no week, no status words, and an empty list of authors (never NULL)
@@ -222,7 +236,7 @@ def test_a_warehouse_made_before_the_weekly_columns_migrates_in_place_keeping_ev
             [(None, None, [], None)] * len(before[table]))
     assert snapshot(db, "captures") == []
     # the coverage of published_at is the baseline of the one date field judged from now on
-    assert snapshot(db, "crawl_coverage", "field, present") == [("published_at", 1), ("published_on", 1), ("title", 2)]
+    assert snapshot(db, "internal.crawl_coverage", "field, present") == [("published_at", 1), ("published_on", 1), ("title", 2)]
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select url, published_on from stg_articles order by url").fetchall() == [
             (f"{SITE}/economy/b", None), (f"{SITE}/society/a", datetime(2017, 9, 18).date())]
@@ -246,3 +260,109 @@ def test_a_migrated_warehouse_goes_on_versioning_where_it_left_off(tmp_path):
     assert snapshot(db, "article_versions", "url, version, content_hash, authors") == [
         (f"{SITE}/economy/b", 1, "hb1", []), (f"{SITE}/economy/b", 2, "hb2", ["Anna"]),
         (f"{SITE}/society/a", 1, "ha1", []), (f"{SITE}/society/a", 2, "ha2", [])]
+
+
+# -- the internal schema (0009): analysts see only the contract's tables and views in main ----
+
+CONTRACT_TABLES = {"articles", "article_versions", "similar_links", "captures", "crawl_runs", "crawl_errors"}
+CONTRACT_VIEWS = {"stg_articles", "trend_monthly", "trend_status_monthly", "similarity_editorial",
+                  "similarity_content", "trend_terms_monthly"}
+# the tables 0009 moves out of main
+MOVED_TABLES = ("stopwords", "_article_terms", "_article_terms_source", "_similarity_content", "_loaded_batches",
+                "crawl_coverage")
+
+
+def test_those_are_the_tables_and_views_the_contract_names():
+    from tests.conftest import shared_file
+    from tests.test_contract import parse_contract
+
+    tables, views, _ = parse_contract(shared_file("CONTRACT.md").read_text(encoding="utf-8"))
+    assert (set(tables), set(views)) == (CONTRACT_TABLES, CONTRACT_VIEWS)
+
+
+def main_objects(db: Path) -> tuple[set[str], set[str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        objects = con.execute(
+            "select table_type, table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_schema = 'main'").fetchall()
+    return ({name for kind, name in objects if kind == "BASE TABLE"},
+            {name for kind, name in objects if kind == "VIEW"})
+
+
+def test_main_holds_exactly_the_contracts_tables_and_views(tmp_path):
+    from warehouse.loader import Warehouse
+
+    db = tmp_path / "w.duckdb"
+    Warehouse(db, clock=FakeClock()).init()
+    assert main_objects(db) == (CONTRACT_TABLES, CONTRACT_VIEWS)
+    with duckdb.connect(str(db), read_only=True) as con:
+        internal = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'internal'").fetchall()}
+    assert {*MOVED_TABLES, "_schema_migrations", "int_article_terms"} <= internal
+
+
+def warehouse_of_migration_0008(tmp_path: Path) -> Path:
+    """A warehouse as the code before 0009 left it: every table in main, a row in each."""
+    db = tmp_path / "old.duckdb"
+    init_as_before_0009(db, "0008")
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"""
+            insert into articles (url, site, language, category, title, body, word_count, content_hash, version,
+                                  first_seen_at, last_seen_at, last_changed_at) values
+            ('{SITE}/society/a', '{SITE}', 'en', 'society', 'A', 'Body A.', 2, 'ha1', 1,
+             '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00', '2024-01-01 00:00:00+00');
+            insert into stopwords values ('en', 'the'), ('ru', 'и');
+            insert into _article_terms values ('{SITE}/society/a', 'body', 1), ('{SITE}/society/a', 'a', 1);
+            insert into _article_terms_source values ('{SITE}/society/a', 'ha1', 42);
+            insert into _similarity_content values ('{SITE}/society/a', '{SITE}/economy/b', 0.5, 1);
+            insert into _loaded_batches values ('r1-000001.jsonl', 'r1', '2024-01-01 01:00:00+00', 1, 0, 0, 0, 0);
+            insert into crawl_runs values ('r1', 'belarusinfocus', '2024-01-01 00:00:00+00', '2024-01-01 01:00:00+00',
+                                           'finished', 1, 1, 0, 0, 0, 0, 0);
+            insert into crawl_coverage values
+                ('r1', 'title', 1, 1, 1.0, map {{'h1': 1}}, null, 0, false),
+                ('r1', 'body', 1, 1, 1.0, map {{'entry': 1}}, 0.9, 3, false);
+        """)
+    return db
+
+
+def test_an_older_warehouse_moves_its_internal_tables_out_of_main_keeping_every_row(tmp_path):
+    from warehouse.loader import Warehouse
+
+    db = warehouse_of_migration_0008(tmp_path)
+    before = {table: snapshot(db, table) for table in MOVED_TABLES}
+    assert all(before.values())
+    old_log = log(db)
+    newer = [path.name for path in migrate.migration_files() if path.name[:4] > "0008"]
+    assert newer[0] == "0009_internal_schema.sql"
+    with duckdb.connect(str(db), read_only=True) as con:  # `warehouse status` reads the old log
+        assert migrate.pending(con) == newer
+
+    result = Warehouse(db, clock=FakeClock()).init(refresh=False)
+
+    assert result.applied == newer
+    for table, rows in before.items():
+        assert snapshot(db, f"internal.{table}") == rows, f"{table} changed"
+    # the log was carried over, its dates kept, and the old one dropped with every other table
+    assert log(db)[:len(old_log)] == old_log and [name for name, _ in log(db)][len(old_log):] == newer
+    assert main_objects(db) == (CONTRACT_TABLES, CONTRACT_VIEWS)
+    # the views read the moved tables
+    assert snapshot(db, "similarity_content", "url_a, url_b, rank") == [(f"{SITE}/society/a", f"{SITE}/economy/b", 1)]
+    assert Warehouse(db, clock=FakeClock()).init().applied == []  # and a rerun is a no-op, refresh included
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) > 0 from internal.stopwords").fetchone()[0]
+
+
+def test_a_failing_move_leaves_the_older_warehouse_as_it_was(tmp_path):
+    """0009 runs in one transaction: when the move fails (here a table of that name is in the way),
+    nothing has moved and the migration stays pending."""
+    db = warehouse_of_migration_0008(tmp_path)
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema internal; create table internal.stopwords (word varchar)")
+    before = {table: snapshot(db, table) for table in MOVED_TABLES}
+
+    with pytest.raises(MigrationError, match="0009_internal_schema.sql"):
+        migrate.init(db, clock=FakeClock())
+
+    assert {table: snapshot(db, table) for table in MOVED_TABLES} == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert migrate.pending(con)[0] == "0009_internal_schema.sql"

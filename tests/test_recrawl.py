@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from crawler import exitcodes
+from warehouse.config import default_spool_dir
 from warehouse.demo_site import DemoServer, build_site
 
 from tests.conftest import wait_for
@@ -218,7 +219,7 @@ def test_second_crawl_exits_at_once_naming_the_holder_and_a_dead_holder_is_taken
 
 
 def spool_files(db: Path, pattern: str) -> list[Path]:
-    return list((db.parent / "spool").glob(pattern))
+    return list(default_spool_dir(db).glob(pattern))
 
 
 def spooled_lines(db: Path) -> int:

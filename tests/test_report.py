@@ -342,7 +342,7 @@ def test_crawl_health_is_the_run_ledger(crawled, full_report):
     drawn = {m["kind"]: num(m["last-run"]) for m in marks(page, "crawl_errors", cls=None)}
     assert drawn == dict(errors) and {"http", "oversized"} <= set(drawn)
 
-    coverage = {r[0]: (r[1], r[2]) for r in query(crawled, "select field, present, share from crawl_coverage")}
+    coverage = {r[0]: (r[1], r[2]) for r in query(crawled, "select field, present, share from internal.crawl_coverage")}
     fields = marks(page, "crawl_coverage")
     assert {f["field"]: (num(f["present"]), num(f["share"])) for f in fields} == coverage
     assert all(f"{100 * num(f['share']):.1f}%" in f.text for f in fields)
@@ -556,3 +556,68 @@ def test_demo_ends_by_writing_the_report(tmp_path, capsys):
     assert out.rstrip().endswith(f"The trends report is {report_path.resolve()}; open it in a browser.")
     page = parse(report_path.read_text(encoding="utf-8"))
     assert len(marks(page, "trend_monthly")) > 20 and any(c["data-chart"] == "articles-per-month" for c in page.charts)
+
+
+# -- any number of status words ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", [25, 100])
+def test_any_number_of_status_words_is_drawn(db_path, spool_batch, tmp_path, words):
+    """Status words the site never used (a redesign, a scraping mistake): however many, every
+    segment is drawn with its own word and count; the five spare colours go to the words with the
+    most articles (four of them when the rest are folded into one shared colour and key entry)."""
+    from warehouse.report.page import FOLDED_STATUS_COLOR, OTHER_STATUS_COLORS, STATUS_COLORS
+
+    records = []
+    for i in range(words):
+        for j in range(1 + i % 5):  # 1 to 5 articles a word, so some words clearly lead
+            records.append(article(url=f"https://belarusinfocus.info/{('economy', 'society')[j % 2]}/w{i}-{j}",
+                                   content_hash=f"hash-{i}-{j}", category_status=f"word{i:03d}"))
+    records.append(article(url="https://belarusinfocus.info/economy/neg", content_hash="neg",
+                           category_status="negative"))
+    spool_batch(records)
+    warehouse = Warehouse(db_path)
+    warehouse.load_spool(spool_batch.directory)
+    warehouse.refresh()
+
+    code, out = report(tmp_path, db_path)
+    assert code == EXIT_OK
+    html = out.read_text(encoding="utf-8")
+    page = parse(html)
+    expected = Counter({(str(m), c, s): n for m, c, s, n in query(
+        db_path, "select month, category, category_status, articles from trend_status_monthly where articles > 0")})
+    segments = marks(page, "trend_status_monthly")
+    assert Counter({(s["month"], s["category"], s["category-status"]): num(s["articles"]) for s in segments}) == expected
+    assert {s["category-status"] for s in segments} == {f"word{i:03d}" for i in range(words)} | {"negative"}
+    for s in segments:
+        assert s.title.split(" · ")[-1] == f"{s['category-status']}: {s['articles']} articles"
+
+    per_word = Counter()
+    for (_, _, word), n in expected.items():
+        per_word[word] += n
+    ranked = sorted((w for w in per_word if w != "negative"), key=lambda w: (-per_word[w], w))
+    leaders, folded = ranked[:len(OTHER_STATUS_COLORS) - 1], ranked[len(OTHER_STATUS_COLORS) - 1:]
+    fill = {s["category-status"]: s.attrs["fill"] for s in segments}
+    assert fill["negative"] == STATUS_COLORS["negative"]
+    assert [fill[w] for w in leaders] == list(OTHER_STATUS_COLORS[:len(leaders)])
+    assert {fill[w] for w in folded} == {FOLDED_STATUS_COLOR}
+    assert FOLDED_STATUS_COLOR not in {*STATUS_COLORS.values(), *OTHER_STATUS_COLORS}
+    key = html.split('<div class="key">', 1)[1].split("</div>", 1)[0]
+    assert f'title="{"; ".join(sorted(folded))}"' in key
+    assert f"{len(folded)} other words</span>" in key
+    assert all(f"</i>{w}</span>" in key for w in leaders)
+    assert key.count("<span") == 1 + len(leaders) + 1  # negative, the leaders, the folded words
+
+
+@pytest.mark.parametrize("others", [0, 1, 5, 6, 100])
+def test_status_palette_gives_every_status_a_colour(others):
+    from warehouse.report.page import FOLDED_STATUS_COLOR, NO_STATUS_COLOR, status_palette
+
+    articles = {"positive": 3, "negative": 1, None: 2, **{f"w{i}": i + 1 for i in range(others)}}
+    palette = status_palette(articles)
+    assert sorted(palette.order, key=str) == sorted(articles, key=str)
+    assert palette.order[:2] == ["negative", "positive"] and palette.order[-1] is None
+    assert set(palette.colors) == set(articles) and palette.colors[None] == NO_STATUS_COLOR
+    own = [s for s in palette.order if s not in ("negative", "positive", None) and s not in palette.folded]
+    assert len(set(palette.colors[s] for s in own)) == len(own)  # each its own colour
+    assert len(palette.folded) == (0 if others <= 5 else others - 4)
+    assert all(palette.colors[s] == FOLDED_STATUS_COLOR for s in palette.folded)

@@ -248,7 +248,7 @@ def test_tokens_are_unicode_words_lower_cased_without_stop_words(con):
     add_article(con, "en", "The Ёлка and the ЁЛКА: Belarus's 2017 e-Mail, café x9 9x", language="en")
     add_article(con, "ru", "И вот МИНСК и Минск — это ещё не всё, ёлка", language="ru")
     refresh_similarity(con)
-    assert rows(con, "select url, term, tf from _article_terms order by url, term") == [
+    assert rows(con, "select url, term, tf from internal._article_terms order by url, term") == [
         ("en", "9x", 1),  # a number is no term, a word with digits is
         ("en", "belarus", 1),  # the "s" after the apostrophe is one letter: dropped
         ("en", "café", 1),
@@ -263,7 +263,7 @@ def test_tokens_are_unicode_words_lower_cased_without_stop_words(con):
 def test_stop_words_come_from_the_csv_and_cover_both_languages(con):
     refresh_similarity(con)
     assert rows(con, """
-        select language, count(*) > 100, bool_or(word in ('the', 'и', 'еще')) from stopwords
+        select language, count(*) > 100, bool_or(word in ('the', 'и', 'еще')) from internal.stopwords
         group by language order by language
     """) == [("en", True, True), ("ru", True, True)]
 
@@ -376,7 +376,7 @@ def load_corpus(con, corpus):
 
 
 def stopword_set(con):
-    return {w for (w,) in rows(con, "select word from stopwords")}
+    return {w for (w,) in rows(con, "select word from internal.stopwords")}
 
 
 def test_similarity_content_scores_are_tf_idf_cosines(con):
@@ -453,7 +453,7 @@ def test_similarity_content_is_exact_in_score_and_near_exact_in_neighbours_when_
     monkeypatch.setitem(similarity.PRUNING, "exact_up_to", 0)
     corpus = many_term_corpus()
     load_corpus(con, corpus)
-    assert rows(con, "select min(c) from (select count(*) c from int_article_terms group by url)")[0][0] \
+    assert rows(con, "select min(c) from (select count(*) c from internal.int_article_terms group by url)")[0][0] \
         > 1.5 * PRUNING["top_terms"]
     got, expected = stored_top10(con), python_top10(corpus, stopword_set(con))
     exact = {(a, b): score for a, b, score, _ in expected}
@@ -499,23 +499,23 @@ def test_similarity_in_chunks_of_documents_equals_one_chunk(con, monkeypatch):
 
 
 def article_terms(con):
-    return rows(con, "select url, term, tf from _article_terms order by all")
+    return rows(con, "select url, term, tf from internal._article_terms order by all")
 
 
 def test_refresh_counts_only_what_changed_and_ends_as_a_full_recount(con):
     # The refresh recounts new and changed articles and drops the terms of deleted ones; the
     # result must equal counting everything from scratch.
     load_corpus(con, {"a": ("en", "alpha beta beta"), "b": ("en", "gamma delta"), "c": ("en", "epsilon")})
-    untouched = rows(con, "select * from _article_terms_source where url = 'a'")
+    untouched = rows(con, "select * from internal._article_terms_source where url = 'a'")
     change_body(con, "b", "zeta zeta eta")
     con.execute("delete from articles where url = 'c'")
     add_article(con, "d", "theta iota")
     refresh_similarity(con)
     assert article_terms(con) == [("a", "alpha", 1), ("a", "beta", 2), ("b", "eta", 1), ("b", "zeta", 2),
                                   ("d", "iota", 1), ("d", "theta", 1)]
-    assert rows(con, "select * from _article_terms_source where url = 'a'") == untouched
+    assert rows(con, "select * from internal._article_terms_source where url = 'a'") == untouched
     incremental = article_terms(con)
-    con.execute("delete from _article_terms_source")  # forget every count: all are recounted
+    con.execute("delete from internal._article_terms_source")  # forget every count: all are recounted
     refresh_similarity(con)
     assert article_terms(con) == incremental
 

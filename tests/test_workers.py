@@ -280,7 +280,7 @@ def test_load_takes_complete_batches_once_and_never_a_half_written_one(tmp_path,
     assert (result.batches, result.skipped, result.new) == (0, 1, 0)
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("select count(*), count(distinct url) from articles").fetchall() == [(3, 3)]
-        assert con.execute("select run_id from _loaded_batches").fetchall() == [("20240301T120000Z",)]
+        assert con.execute("select run_id from internal._loaded_batches").fetchall() == [("20240301T120000Z",)]
     known = json.loads((staging / "known.json").read_text())
     assert sorted(known["articles"]) == [f"https://belarusinfocus.info/society/a{i}" for i in range(3)]
 

@@ -7,6 +7,7 @@ Exit codes:
     2  usage error: bad arguments, SQL syntax error, a write statement given to `query`,
        unknown table or view, a command not implemented yet
     3  the warehouse is locked (busy) by another process: retry when it has finished
+  130  interrupted (Ctrl-C)
 
 Every error is one line on stderr, "warehouse: error: <what is wrong and what to do>".
 """
@@ -19,12 +20,18 @@ import sys
 import textwrap
 from pathlib import Path
 
+import duckdb
+
 from . import export as export_mod
 from . import migrate
 from .config import resolve_db_path, resolve_spool_dir, resolve_staging_dir
-from .db import WarehouseError, WarehouseUsageError, read_query, require_existing
+from .db import WarehouseError, WarehouseUsageError, check_complete, one_line, require_existing, translated
 from .loader import LoadResult, Warehouse
-from .output import FORMATS, render, render_json
+from .output import FORMATS, escape_controls, render, render_json
+from .spool import check_folder
+from .spool_owner import foreign_line, legacy_folder
+from .spooled_runs import clear_refresh_pending, record_spooled_runs, refresh_pending
+from .query import run_query
 from .status import status
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -68,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(sub, "query", "run one read-only query and print its rows",
              "warehouse query \"select category, count(*) from articles group by all\" --format csv",
              description="Run one read-only SQL statement (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) on a "
-                         "read-only connection and print its rows. SQL '-' reads the statement from stdin.")
+                         "read-only connection that reaches the warehouse and nothing else (no files, URLs, "
+                         "other databases or extensions) and print its rows; control characters in values "
+                         "are shown escaped in the table format. SQL '-' reads the statement from stdin.")
     p.add_argument("sql", metavar="SQL", help="one read-only statement, or - to read it from stdin")
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     _add_db(p)
@@ -99,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--staging", metavar="DIR",
                    help="staging folder of a shared (Redis) crawl (default: STAGING_DIR, else data/staging)")
     p.add_argument("--spool", metavar="DIR",
-                   help="spool folder of local crawls (default: SPOOL_DIR, else spool/ next to the warehouse file)")
+                   help="spool folder of local crawls (default: SPOOL_DIR, else <warehouse file>.spool/ beside it)")
     _add_db(p)
 
     p = _sub(sub, "report", "write a self-contained HTML report of the trends and the crawl's health",
@@ -155,7 +164,7 @@ def cmd_init(args) -> int:
 
 def cmd_query(args) -> int:
     sql = sys.stdin.read() if args.sql == "-" else args.sql
-    columns, rows = read_query(resolve_db_path(args.db), sql)
+    columns, rows = run_query(resolve_db_path(args.db), sql)
     print(render(columns, rows, args.format))
     return EXIT_OK
 
@@ -184,13 +193,17 @@ def cmd_status(args) -> int:
 
 def cmd_load(args) -> int:
     db = require_existing(resolve_db_path(args.db))  # a mistyped --db is an error, not a new warehouse
+    check_complete(db)  # a file cut short takes no batch: they wait in the spool
     folders: dict[Path, str] = {}
     # Folders named on the command line must exist; defaults are simply skipped when absent.
     for given, resolved, kind in ((args.spool, resolve_spool_dir(args.spool, db_path=db), "spool"),
                                   (args.staging, resolve_staging_dir(args.staging), "staging")):
+        if kind == "spool":
+            check_folder(resolved)  # a file where the folder should be, a folder it may not read: one line
         if given is not None and not resolved.is_dir():
             raise WarehouseUsageError(f"no folder {resolved}: check the path")
-        if resolved.is_dir():
+        # the old shared spool/ beside the file: this warehouse's batches there move into its own
+        if resolved.is_dir() or (kind == "spool" and given is None and legacy_folder(db, resolved)):
             folders.setdefault(resolved, kind)
     warehouse = Warehouse(db)
     migrate.init(db)  # brings an older warehouse's schema up to date; a no-op when it is
@@ -201,11 +214,20 @@ def cmd_load(args) -> int:
         total += warehouse.load_spool(folder) if kind == "spool" else warehouse.load_staging(folder)
     if not folders:  # else each load indexed the archive already
         total.indexed = warehouse.index_archive()
-    if total.new or total.updated or total.moved:
+    spools = [folder for folder, kind in folders.items() if kind == "spool"]
+    for folder in spools:  # rows of runs that ended with this warehouse busy (warehouse/spooled_runs.py)
+        record_spooled_runs(warehouse, folder)
+    pending = [folder for folder in spools if refresh_pending(folder)]
+    if total.new or total.updated or total.moved or pending:
         warehouse.refresh()
+        for folder in pending:
+            clear_refresh_pending(folder)
     print(f"warehouse {db}: {total.summary()}")
     for batch, why in total.failed:
-        print(f"warehouse: error: {why}; the file stays in place", file=sys.stderr)
+        print(f"warehouse: error: {why}; the file stays in place (`warehouse status` says how to mend it)",
+              file=sys.stderr)
+    if total.foreign and spools:  # not this warehouse's to load: a warning, not a failure of this load
+        print(f"warehouse: warning: {foreign_line(spools[0], total.foreign)}", file=sys.stderr)
     return EXIT_FAILURE if total.failed else EXIT_OK
 
 
@@ -249,12 +271,19 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (see the module docstring)."""
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args) or EXIT_OK
     except WarehouseError as exc:
-        print(f"warehouse: error: {exc}", file=sys.stderr)
+        # a message may quote a page's text: no control sequence of it reaches the terminal
+        print(f"warehouse: error: {escape_controls(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except duckdb.Error as exc:  # met mid-command: a damaged block, a full disk, else DuckDB's own words
+        db = resolve_db_path(getattr(args, "db", None))
+        error = translated(db, exc) or WarehouseError(f"DuckDB failed on {db}: {one_line(exc)}")
+        print(f"warehouse: error: {error}", file=sys.stderr)
+        return error.exit_code
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:

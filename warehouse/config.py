@@ -46,20 +46,33 @@ def resolve_db_path(cli_db: str | os.PathLike | None = None, setting: str | os.P
     return _first(cli_db, setting, os.environ.get("WAREHOUSE_PATH")) or DEFAULT_DB_PATH
 
 
+def default_spool_dir(db_path: str | os.PathLike) -> Path:
+    """A warehouse's own spool folder: `<warehouse file>.spool/` beside it (data/warehouse.duckdb
+    -> data/warehouse.duckdb.spool/), so two warehouses in one folder never share one."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".spool")
+
+
+def legacy_spool_dir(db_path: str | os.PathLike) -> Path:
+    """Where earlier versions spooled for every warehouse of a folder: `spool/` beside the file."""
+    return Path(db_path).parent / "spool"
+
+
 def resolve_spool_dir(
     cli_dir: str | os.PathLike | None = None,
     setting: str | os.PathLike | None = None,
     db_path: str | os.PathLike | None = None,
 ) -> Path:
-    """`--spool` > SPOOL_DIR setting > SPOOL_DIR env > `spool/` next to the warehouse file.
+    """`--spool` > SPOOL_DIR setting > SPOOL_DIR env > `<warehouse file>.spool/` beside the file.
 
-    The default sits beside the database so that a crawl into `--db X` and a later
-    `warehouse load --db X` agree on where leftovers are without further flags.
+    The default sits beside the database, named after it, so that a crawl into `--db X` and a
+    later `warehouse load --db X` agree on where leftovers are without further flags, and two
+    warehouses in one folder each have their own.
     """
     explicit = _first(cli_dir, setting, os.environ.get("SPOOL_DIR"))
     if explicit is not None:
         return explicit
-    return resolve_db_path(db_path).parent / "spool"
+    return default_spool_dir(resolve_db_path(db_path))
 
 
 def resolve_staging_dir(cli_dir: str | os.PathLike | None = None, setting: str | os.PathLike | None = None) -> Path:

@@ -7,6 +7,7 @@ for writing (or several for reading), so holding a connection between batches wo
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
@@ -37,6 +38,61 @@ class WarehouseMissing(WarehouseError):
 
 class WarehouseNotInitialised(WarehouseError):
     """The file exists but its schema has not been created or is out of date."""
+
+
+class WarehouseCorrupt(WarehouseError):
+    """The file is not a readable DuckDB database: truncated, overwritten, damaged blocks."""
+
+
+class WarehouseDiskFull(WarehouseError):
+    """The file system holding the warehouse (or the spool) has no room left (or the process
+    may write no larger file): nothing was half-written, what waits stays where it is."""
+
+
+# How DuckDB words a file it cannot trust, and a write the file system refused for want of room.
+_CORRUPT_MARKERS = ("not a valid DuckDB database file", "Corrupt database file", "Could not read enough bytes")
+_DISK_FULL_MARKERS = ("No space left on device", "File too large", "Disk quota exceeded", "out of disk space")
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and any(marker in str(exc) for marker in _CORRUPT_MARKERS)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """An OSError with ENOSPC/EFBIG/EDQUOT, or a DuckDB error saying the same."""
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
+        return True
+    return isinstance(exc, (duckdb.Error, WarehouseError)) and any(m in str(exc) for m in _DISK_FULL_MARKERS)
+
+
+def corrupt(path: str | Path, exc: BaseException | str) -> WarehouseCorrupt:
+    path = Path(path)
+    return WarehouseCorrupt(
+        f"warehouse {path} is damaged ({exc if isinstance(exc, str) else one_line(exc)}): restore it from a backup, or move it aside and "
+        f"rebuild it with `warehouse init --db {path}` then `warehouse import-warc` of the crawl's archive "
+        "(ARCHIVE_DIR); the spool's batches wait meanwhile"
+    )
+
+
+def disk_full(path: str | Path, exc: BaseException, what: str = "warehouse") -> WarehouseDiskFull:
+    if isinstance(exc, OSError) and exc.strerror:
+        detail = exc.strerror
+    else:
+        detail = next((marker for marker in _DISK_FULL_MARKERS if marker in str(exc)), one_line(exc))
+    return WarehouseDiskFull(
+        f"disk full ({what} {path}: {detail}): nothing was half-written; free space on that file system "
+        "and run `warehouse load`"
+    )
+
+
+def translated(path: str | Path, exc: BaseException) -> WarehouseError | None:
+    """A damaged file or a full disk behind a DuckDB error, as the one-line error to raise; else None."""
+    if is_disk_full(exc):
+        return disk_full(path, exc)
+    if is_corrupt(exc):
+        return corrupt(path, exc)
+    return None
 
 
 def one_line(exc: BaseException) -> str:
@@ -71,25 +127,75 @@ def require_existing(path: str | Path) -> Path:
     return path
 
 
-def connect(path: str | Path, read_only: bool = False, create: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path, read_only: bool = False, create: bool = False,
+            config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at `path`.
 
     read_only: for readers (query, export, status); several may run at once.
     create: make a new empty database when the file is missing (only `init` wants that); otherwise
     a missing file is `WarehouseMissing` rather than a silently created empty warehouse.
+    config: DuckDB settings applied as the database opens (e.g. the query sandbox's).
     """
     path = Path(path) if create and not read_only else require_existing(path)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         text = str(exc)
-        if "lock" in text.lower():
+        if "lock" in text.lower() and not is_corrupt(exc):
             raise _locked(path, exc) from None
         if "does not exist" in text:
             raise WarehouseMissing(f"no warehouse at {path}: run `warehouse init --db {path}` or a crawl first") from None
-        raise WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
+        raise translated(path, exc) or WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
     except duckdb.Error as exc:
-        raise WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
+        raise translated(path, exc) or WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
+    return con
+
+
+# DuckDB's file: three 4 KiB headers, then the blocks, block k at HEADER_BYTES + k * block size.
+HEADER_BYTES = 3 * 4096
+
+
+def check_complete(path: str | Path, sql_dir: Path | None = None) -> None:
+    """WarehouseCorrupt when the file is shorter than the blocks its tables live in: a file cut
+    short (an interrupted copy, a full disk) opens, and fails only once a lost block is read,
+    perhaps deep in a crawl. Reads the tables' storage layout only (milliseconds). Skipped for a
+    file that is missing, held by a writer, or has a write-ahead log waiting (its blocks are not
+    in the file yet)."""
+    from .config import SQL_DIR  # config imports nothing of this module's; kept lazy for clarity
+    from .sqlfiles import sql_text
+
+    path = Path(path)
+    wal = Path(f"{path}.wal")
+    if not path.is_file() or (wal.exists() and wal.stat().st_size > 0):
+        return
+    folder = Path(sql_dir or SQL_DIR) / "integrity"
+    try:
+        con = connect(path, read_only=True)
+    except WarehouseLocked:
+        return
+    with con:
+        try:
+            tables = con.execute(sql_text(folder / "tables.sql")).fetchall()
+            highest = max((con.execute(sql_text(folder / "highest_block.sql"), {"table": name}).fetchone()[0]
+                           for name, _ in tables), key=lambda block: -1 if block is None else block, default=None)
+        except duckdb.Error as exc:
+            raise translated(path, exc) or WarehouseError(f"cannot read warehouse {path}: {one_line(exc)}") from None
+    if highest is None or not tables:
+        return
+    block_size, length = int(tables[0][1]), path.stat().st_size
+    if length < HEADER_BYTES + (highest + 1) * block_size:
+        raise corrupt(path, f"the file is {length} bytes, but its tables use block {highest} of "
+                            f"{block_size} bytes: it was cut short")
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed statement. A commit the disk refused (or any error DuckDB ends
+    the transaction for) leaves nothing to roll back: the caller reports the first error, not
+    "cannot rollback - no transaction is active"."""
+    try:
+        con.rollback()
+    except duckdb.Error:
+        pass
 
 
 def checked_memory_limit(value: str | None) -> str | None:
@@ -104,43 +210,3 @@ def checked_memory_limit(value: str | None) -> str | None:
                 f"WAREHOUSE_MEMORY_LIMIT {value!r} is not a memory size: give one like 150MB or 1GB ({one_line(exc)})"
             ) from None
     return str(value)
-
-
-# Statement types `warehouse query` accepts. SHOW, DESCRIBE, SUMMARIZE and FROM-first queries
-# parse as SELECT. The read-only connection is the real guarantee; this check only turns a
-# write attempt into a clear message before anything is opened.
-READ_STATEMENT_TYPES = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
-
-
-def check_read_only(sql: str) -> str:
-    """Return the single read-only statement in `sql`, or raise WarehouseUsageError saying why not."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise WarehouseUsageError(f"SQL syntax error: {one_line(exc)}") from None
-    if not statements:
-        raise WarehouseUsageError("no SQL statement given: pass one query, e.g. 'select count(*) from articles'")
-    if len(statements) > 1:
-        raise WarehouseUsageError(f"give one statement at a time (got {len(statements)})")
-    statement = statements[0]
-    if statement.type not in READ_STATEMENT_TYPES:
-        kind = statement.type.name.replace("_", " ")
-        raise WarehouseUsageError(
-            f"query runs read-only statements only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN), got {kind}: "
-            "the warehouse changes only through `warehouse init`, `load` and crawls"
-        )
-    return statement.query
-
-
-def read_query(path: str | Path, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
-    """Run one read-only statement on a read-only connection; return (column names, rows)."""
-    text = check_read_only(sql)
-    with connect(path, read_only=True) as con:
-        try:
-            cursor = con.execute(text, params) if params else con.execute(text)
-            columns = [d[0] for d in cursor.description] if cursor.description else []
-            return columns, cursor.fetchall()
-        except duckdb.ParserException as exc:
-            raise WarehouseUsageError(f"SQL syntax error: {one_line(exc)}") from None
-        except duckdb.Error as exc:
-            raise WarehouseError(f"query failed: {one_line(exc)}") from None

@@ -19,44 +19,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warehouse.config import DATA_DIR
+from warehouse.config import DATA_DIR, SQL_DIR
 from warehouse.db import connect
 from warehouse.demo_import import import_old_captures
 from warehouse.demo_site import DemoServer, build_site
 from warehouse.output import render
 from warehouse.report import write_report
+from warehouse.sqlfiles import sql_text
 
 DEMO_DB = DATA_DIR / "demo.duckdb"
 DEMO_REPORT_NAME = "demo-report.html"
 DEFAULT_THEME = "weekly"  # what the live site shows
 
-DEMO_QUERIES = {
-    "Articles per language and category": """
-        select language, category, count(*) as articles,
-               min(published_on) as first, max(published_on) as last
-        from stg_articles group by all order by language, category""",
-    "Articles per month and category, last 6 months (trend_monthly)": """
-        select strftime(month, '%Y-%m') as month, category, articles, share, change
-        from trend_monthly
-        where month > (select max(month) from trend_monthly) - interval 6 month
-        order by month, category""",
-    "Category status mix, last 3 months (trend_status_monthly)": """
-        pivot (select strftime(month, '%Y-%m') as month, category, category_status, articles
-               from trend_status_monthly
-               where month > (select max(month) from trend_status_monthly) - interval 3 month)
-        on category_status using sum(articles) order by month, category""",
-    "The articles of each rendering: the web archive's dated pages and the crawl's weekly ones": """
-        select case when period_end is null and authors = [] then 'dated (imported from the web archive)'
-                    else 'weekly (crawled)' end as rendering,
-               count(*) as articles, min(published_on) as first, max(published_on) as last,
-               strftime(min(last_changed_at), '%Y-%m-%d') as captured_from,
-               strftime(max(last_changed_at), '%Y-%m-%d') as captured_to
-        from stg_articles group by all order by captured_from""",
-    "The runs (crawl_runs)": """
-        select run_id, finish_reason, pages_fetched, items_new, items_updated, items_unchanged,
-               items_invalid, errors, items_undated
-        from crawl_runs order by started_at""",
-}
 
 
 def main(args=None) -> int:
@@ -84,7 +58,9 @@ def main(args=None) -> int:
         return 1
     con = connect(db_path, read_only=True)
     try:
-        for title, sql in DEMO_QUERIES.items():
+        for query in sorted((SQL_DIR / "demo").glob("*.sql")):
+            sql = sql_text(query)
+            title = sql.splitlines()[0].removeprefix("--").strip()  # each file's first line names it
             cursor = con.execute(sql)
             columns = [d[0] for d in cursor.description]
             print(f"\n== {title}")

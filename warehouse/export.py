@@ -28,7 +28,12 @@ from pathlib import Path
 
 import duckdb
 
+from .atomic import check_target, replace_file
+from .config import SQL_DIR
 from .db import WarehouseError, WarehouseUsageError, connect, one_line, quote_identifier
+from .sqlfiles import run_sql_file
+
+EXPORT_SQL_DIR = SQL_DIR / "export"
 
 # --format -> COPY options. use_tmp_file: DuckDB would otherwise write a "tmp_<name>" of its own
 # beside our temp file (it does so when the target exists), one more name a killed export leaves.
@@ -50,19 +55,9 @@ def _quote_literal(text: str) -> str:
 
 def resolve_relation(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The catalog's spelling of table or view `name` (case-insensitive, like SQL), or a usage error."""
-    rows = con.execute(
-        """
-        select table_name from information_schema.tables
-        where table_schema = 'main' and lower(table_name) = lower($name)
-        order by table_name = $name desc
-        """,
-        {"name": name},
-    ).fetchall()
+    rows = run_sql_file(con, EXPORT_SQL_DIR / "relation_name.sql", {"name": name})
     if not rows:
-        known = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' "
-            "and table_name not like '\\_%' escape '\\' order by table_name"
-        ).fetchall()]
+        known = [r[0] for r in run_sql_file(con, EXPORT_SQL_DIR / "relations.sql")]
         raise WarehouseUsageError(f"no table or view named {name!r}; export one of: {', '.join(known)}")
     return rows[0][0]
 
@@ -83,11 +78,7 @@ def select_for_export(con: duckdb.DuckDBPyConnection, relation: str, fmt: str) -
     """The query COPY writes: every column of `relation`; for text formats, timestamps as ISO text."""
     if fmt == "parquet":  # Parquet has timestamp types of its own; it needs no text form
         return f"select * from {quote_identifier(relation)}"
-    columns = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'main' and table_name = $name order by ordinal_position",
-        {"name": relation},
-    ).fetchall()
+    columns = run_sql_file(con, EXPORT_SQL_DIR / "columns.sql", {"name": relation})
     items = []
     for column, data_type in columns:
         quoted = quote_identifier(column)
@@ -163,14 +154,6 @@ def _stop_signals_raise():
         raise WarehouseError(f"export interrupted by {signal.Signals(received[0]).name}")
 
 
-def _fsync(path: Path, directory: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _create_temp(out: Path) -> Path:
     """Create the empty temp file for `out` beside it (same file system, so the rename is atomic),
     first making missing folders and deleting stale temp files. Created here rather than by COPY so
@@ -193,6 +176,8 @@ def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
     out = Path(out)
     if out.is_dir():
         raise WarehouseUsageError(f"--out {out} is a folder: give a file name, e.g. {out / (name + '.' + fmt)}")
+    if out.parent.is_dir():  # else nothing is there yet; _create_temp makes or blames the folder
+        check_target(out)  # before any work: --out /dev/stdout, a symlink or a FIFO is refused
     with _stop_signals_raise(), connect(db, read_only=True) as con:
         relation = resolve_relation(con, name)  # a wrong name fails before any file is touched
         con.execute("set TimeZone = 'UTC'")  # for anything the text projection does not cover
@@ -205,14 +190,8 @@ def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
                 con.execute(f"copy ({query}) to {_quote_literal(str(tmp))} ({FORMATS[fmt]})")
             except duckdb.Error as exc:
                 raise WarehouseError(f"export of {relation} failed: {one_line(exc)}") from None
-            try:
-                _fsync(tmp)  # the data is on disk before the name points at it
-                os.replace(tmp, out)
-            except OSError as exc:
-                raise WarehouseError(f"cannot write {out}: {exc.strerror}; choose another --out") from None
+            replace_file(tmp, out, mode=None)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    with contextlib.suppress(OSError):  # makes the rename durable; some file systems cannot fsync a folder
-        _fsync(out.parent, directory=True)
     return out

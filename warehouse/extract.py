@@ -127,10 +127,7 @@ def parse_archived(archive_dir: str | Path, tasks: list[Task], site: str, extra_
                 progress.advance(len(outcomes))
                 yield from outcomes
             return
-        # forkserver: the workers do not inherit the parent's DuckDB threads or open files
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["warehouse.extract"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             futures = [pool.submit(parse_chunk, str(archive_dir), chunk, site, extra_hosts) for chunk in chunks]
             for future in futures:
                 outcomes = future.result()
@@ -138,6 +135,22 @@ def parse_archived(archive_dir: str | Path, tasks: list[Task], site: str, extra_
                 yield from outcomes
     finally:
         progress.done()
+
+
+def _pool_context():
+    # forkserver: the workers do not inherit the parent's DuckDB threads or open files
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["warehouse.extract"])
+    return context
+
+
+def start_pool_early() -> None:
+    """Start the pool's fork server now, so that it imports the extraction (about a second of
+    CPU) while the caller does something else (an import scans its files meanwhile)."""
+    from multiprocessing import forkserver
+
+    _pool_context()
+    forkserver.ensure_running()
 
 
 class Progress:

@@ -3,9 +3,10 @@ archive's captures of the site, wget --warc-file, Heritrix, warcio) into the war
 the crawl's own extraction, dedup and versioning.
 
 Each file is first copied into the archive (ARCHIVE_DIR/imported/, under its own name) and
-indexed in `captures`, so that a later `warehouse reparse` covers its pages like the crawl's.
-Then every response record of an article address on one of the site's hosts (crawler/hosts.py)
-is read back and extracted in a process pool (warehouse/extract.py); every other record loads
+indexed in `captures`, so that a later `warehouse reparse` covers its pages like the crawl's; the
+same pass over the file picks its article pages. Then every response record of an article
+address on one of the site's hosts (crawler/hosts.py) is read back and extracted in a process
+pool (warehouse/extract.py); every other record loads
 nothing and is counted. An article's url is its address on the warehouse's current site (the
 site of the stored articles; in an empty warehouse, the default base URL's).
 
@@ -30,15 +31,19 @@ from pathlib import Path
 from crawler.extraction.urls import is_article_url
 from crawler.hosts import DEFAULT_BASE_URL, SiteHosts, parse_site_hosts
 from warehouse.archive import ArchiveError, scan_warc
-from warehouse.archive.index import UrlMapper, current_site, index_file
+from warehouse.archive.index import IMPORTED, UrlMapper, current_site, insert_captures
+from warehouse.archive.quick_scan import quick_scan
+from warehouse.archive.reader import capture_rows
+from warehouse.atomic import atomic_write
 from warehouse.db import WarehouseError, WarehouseUsageError, connect
-from warehouse.extract import Task, parse_archived
+from warehouse.extract import POOL_MIN_TASKS, Task, parse_archived, start_pool_early
 from warehouse.loader import LoadResult
 from warehouse.offline_run import OfflineRun
 
-IMPORTED = "imported"  # the archive's folder for other tools' files
 _GZIP_MAGIC = b"\x1f\x8b"
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)  # a record without a WARC-Date: oldest
+# Files at least this large likely hold enough pages for the process pool (about 4 KB a page gzipped).
+POOL_MIN_BYTES = POOL_MIN_TASKS * 4096
 
 
 @dataclass
@@ -74,12 +79,14 @@ def import_warcs(files: list[str | Path], db_path=None, archive_dir=None, worker
         extra = parse_site_hosts(os.environ.get("SITE_HOSTS"))
         hosts = SiteHosts(site, extra)
         mapper = UrlMapper(site, extra)
+        if sum(path.stat().st_size for path in paths) >= POOL_MIN_BYTES:
+            start_pool_early()  # its fork server loads the extraction while the files are scanned
         tasks: list[Task] = []
         for path in paths:
             name = copy_into_archive(path, archive)
+            rows, damage = _scan(archive, name, hosts, mapper, tasks, result.skipped)
             with connect(run.db_path) as con:
-                index_file(con, archive, name, mapper)
-            damage = _select(archive, name, hosts, mapper, tasks, result.skipped)
+                insert_captures(con, name, rows, mapper)
             if damage:
                 result.damaged.append(damage)
             result.files += 1
@@ -115,20 +122,31 @@ def _rounds(tasks: list[Task]) -> list[int]:
     return rounds
 
 
-def _select(archive: Path, name: str, hosts: SiteHosts, mapper: UrlMapper, tasks: list[Task],
-            skipped: Counter) -> str | None:
-    """Add the file's article responses to `tasks`, count the rest; the damage, if any."""
-    try:
-        for record in scan_warc(archive / name, bodies=False, name=name):
+def _scan(archive: Path, name: str, hosts: SiteHosts, mapper: UrlMapper, tasks: list[Task],
+          skipped: Counter) -> tuple[list[dict], str | None]:
+    """One pass over the file: its `captures` rows, and its article responses added to `tasks`
+    (the other records counted in `skipped`); with the damage, if any."""
+    path = archive / name
+
+    def selected(records):
+        for record in records:
             why = _why_not(record, hosts, mapper)
             if why is None:
                 tasks.append(Task(name, record.offset, record.length, url=mapper(record.url),
                                   captured_at=record.fetched_at))
             else:
                 skipped[why] += 1
+            yield record
+
+    rows: list[dict] = []
+    try:
+        records = quick_scan(path)
+        if records is None:  # warcio's scan, which names any damage
+            records = scan_warc(path, bodies=False, name=name)
+        rows.extend(capture_rows(selected(records), path, name))
     except ArchiveError as exc:
-        return str(exc)
-    return None
+        return rows, str(exc)
+    return rows, None
 
 
 def _why_not(record, hosts: SiteHosts, mapper: UrlMapper) -> str | None:
@@ -160,9 +178,7 @@ def copy_into_archive(path: Path, archive: Path) -> str:
             return target.relative_to(archive).as_posix()
     else:
         raise WarehouseError(f"too many files named {stem}{suffix} in {target_dir}: rename this one")
-    partial = target.with_name(target.name + ".copying")
-    shutil.copyfile(path, partial)
-    os.replace(partial, target)
+    atomic_write(target, lambda tmp: shutil.copyfile(path, tmp))
     return target.relative_to(archive).as_posix()
 
 

@@ -1,43 +1,35 @@
 """Schema migrations (an ordered, named log, as in sqlite-utils) and view (re)creation.
 
 `sql/schema/NNNN_<what>.sql` files are applied in name order. Each runs in ONE transaction with
-its row in `_schema_migrations`, so a failing migration leaves neither a record nor half a table
-and stays pending; re-running applies only what is pending. Then every `sql/views/*.sql` is
-(re)created with `create or replace view`.
+its row in `internal._schema_migrations`, so a failing migration leaves neither a record nor half
+a table and stays pending; re-running applies only what is pending. Then every `sql/views/*.sql`
+is (re)created with `create or replace view`.
+
+The log's own table is created, and an older warehouse's log (in `main`) carried over, by the
+package's sql/migration_log/ files, whatever `sql_dir` the migrations come from.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from .clock import Clock, utc_now
 from .config import SQL_DIR
-from .db import WarehouseError, connect, one_line, quote_identifier
+from .db import WarehouseError, connect, one_line, quote_identifier, rollback
+from .sqlfiles import run_sql_file, statements
 
 MIGRATION_NAME = re.compile(r"^\d{4}_[A-Za-z0-9_]+\.sql$")
 
-LOG_TABLE_DDL = """
-create table if not exists _schema_migrations (
-    name        varchar primary key,   -- file name, e.g. 0001_core_tables.sql
-    applied_at  timestamptz not null
-)
-"""
+LOG_SQL_DIR = SQL_DIR / "migration_log"
 
 
 class MigrationError(WarehouseError):
     """A migration or view file failed; the message names the file."""
-
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass
@@ -57,12 +49,29 @@ def migration_files(sql_dir: Path = SQL_DIR) -> list[Path]:
 
 def applied(con: duckdb.DuckDBPyConnection) -> list[tuple[str, datetime]]:
     """(name, applied_at) of every applied migration, in order. Empty on a fresh database."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = '_schema_migrations'"
-    ).fetchone()[0]
-    if not exists:
+    schemas = _log_schemas(con)
+    if not schemas:
         return []
-    return con.execute("select name, applied_at from _schema_migrations order by name").fetchall()
+    # an older warehouse not yet upgraded keeps its log in main (read-only callers see it there)
+    log = "applied.sql" if "internal" in schemas else "applied_in_main.sql"
+    return run_sql_file(con, LOG_SQL_DIR / log)
+
+
+def _log_schemas(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in run_sql_file(con, LOG_SQL_DIR / "log_schemas.sql")}
+
+
+def _prepare_log(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the log in `internal`, carrying over the records of an older warehouse's log in main."""
+    con.begin()
+    try:
+        run_sql_file(con, LOG_SQL_DIR / "create.sql")
+        if "main" in _log_schemas(con):
+            run_sql_file(con, LOG_SQL_DIR / "carry_over.sql")
+        con.commit()
+    except duckdb.Error as exc:
+        rollback(con)
+        raise MigrationError(f"the migration log could not be prepared: {one_line(exc)}") from None
 
 
 def require_schema(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -84,18 +93,17 @@ def pending(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, clock: Clock = utc_now) -> list[str]:
-    con.execute(LOG_TABLE_DDL)
+    _prepare_log(con)
     done: list[str] = []
     schema_dir = Path(sql_dir) / "schema"
     for name in pending(con, sql_dir):
-        sql = (schema_dir / name).read_text(encoding="utf-8")
         con.begin()
         try:
-            con.execute(sql)
-            con.execute("insert into _schema_migrations (name, applied_at) values ($name, $at)", {"name": name, "at": clock()})
+            run_sql_file(con, schema_dir / name)
+            run_sql_file(con, LOG_SQL_DIR / "record.sql", {"name": name, "at": clock()})
             con.commit()
         except duckdb.Error as exc:
-            con.rollback()
+            rollback(con)
             raise MigrationError(f"migration {name} failed and was rolled back: {one_line(exc)}") from None
         done.append(name)
     return done
@@ -110,14 +118,13 @@ def _view_order(path: Path) -> tuple[int, str]:
 def _view_statement(path: Path) -> str:
     """A view file holds either one query (dbt style; the view is named after the file) or one
     `create [or replace] view` statement."""
-    text = path.read_text(encoding="utf-8")
     try:
-        statements = duckdb.extract_statements(text)
+        found = statements(path)
     except duckdb.Error as exc:
         raise MigrationError(f"view file {path.name}: {one_line(exc)}") from None
-    if len(statements) != 1:
-        raise MigrationError(f"view file {path.name} must hold exactly one statement, found {len(statements)}")
-    statement = statements[0]
+    if len(found) != 1:
+        raise MigrationError(f"view file {path.name} must hold exactly one statement, found {len(found)}")
+    statement = found[0]
     if statement.type == duckdb.StatementType.SELECT:
         return f"create or replace view {quote_identifier(path.stem)} as\n{statement.query}"
     if statement.type == duckdb.StatementType.CREATE:

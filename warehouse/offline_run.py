@@ -11,7 +11,7 @@ import logging
 import time
 from pathlib import Path
 
-from crawler.extensions import new_run_id
+from warehouse.clock import new_run_id
 from crawler.lock import AlreadyRunning, CrawlLock
 from warehouse import migrate
 from warehouse.config import resolve_db_path, resolve_spool_dir
@@ -40,6 +40,9 @@ class OfflineRun:
         self.invalid = self.errors = 0
         self.finish_reason = "failed"
         self.failed = False  # set by a run that ended but did not do all it should (a damaged file)
+        # Whether the similarity tables need refreshing at the end; None: when articles were added,
+        # changed or moved. A run that knows better (reparse: no body changed) sets it.
+        self.refresh_needed: bool | None = None
 
     def __enter__(self) -> OfflineRun:
         try:
@@ -103,7 +106,10 @@ class OfflineRun:
                 self.finish_reason = "shutdown"
             self.warehouse.finish_run(self.run_id, finished_at=utc_now(), finish_reason=self.finish_reason,
                                       pages_fetched=0, items_invalid=self.invalid)
-            if self.total.new or self.total.updated or self.total.moved:
+            needed = self.refresh_needed
+            if needed is None:
+                needed = bool(self.total.new or self.total.updated or self.total.moved)
+            if needed:
                 started = time.perf_counter()
                 self.warehouse.refresh()  # the similarity tables follow the articles, as after a crawl
                 logger.info("%s: similarity tables refreshed in %.1f s", self.spider, time.perf_counter() - started)

@@ -1,15 +1,30 @@
-"""Rendering rows for people and tools: an aligned text table, CSV, or JSON (query, status, demo)."""
+"""Rendering rows for people and tools: an aligned text table, CSV, or JSON (query, status, demo).
+
+Values come from crawled pages, so they can hold terminal control sequences (ESC [ ... m, an OSC
+title change, a C1 CSI). The table is for a terminal: there every C0 and C1 control character but
+tab is shown escaped (`\\x1b`), newlines as spaces. CSV keeps the data exact; JSON escapes every
+control character as \\uXXXX, which keeps it exact too.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Sequence
 
 FORMATS = ("table", "csv", "json")
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab and newline, DEL, C1
+_C1 = re.compile("[\x7f-\x9f]")  # what json.dumps leaves raw; it escapes C0 itself
+
+
+def escape_controls(text: str) -> str:
+    """`text` safe to print on a terminal: control characters (not tab, newline) as `\\xNN`."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _plain(value: Any) -> Any:
@@ -41,7 +56,8 @@ def _cell(value: Any) -> str:
 def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[_cell(v) for v in row] for row in rows]
     # one cell per line: newlines inside a value (article bodies) would break the alignment
-    cells = [[c.replace("\r", " ").replace("\n", " ") for c in row] for row in cells]
+    cells = [[escape_controls(c.replace("\r", " ").replace("\n", " ")) for c in row] for row in cells]
+    columns = [escape_controls(str(c).replace("\r", " ").replace("\n", " ")) for c in columns]
     widths = [len(c) for c in columns]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row)]
@@ -69,7 +85,8 @@ def render_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def render_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    return json.dumps([{c: _plain(v) for c, v in zip(columns, row)} for row in rows], ensure_ascii=False, indent=2)
+    text = json.dumps([{c: _plain(v) for c, v in zip(columns, row)} for row in rows], ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from warehouse.config import SQL_DIR
+from warehouse.archive import completed_files, resolve_archive_dir
+from warehouse.config import SQL_DIR, resolve_db_path
 from warehouse.db import WarehouseUsageError, connect
-from warehouse.extract import Task, parse_archived
+from warehouse.extract import POOL_MIN_TASKS, Task, parse_archived, start_pool_early
 from warehouse.offline_run import OfflineRun
+from warehouse.sqlfiles import run_sql_file
 
 
 @dataclass
@@ -50,11 +53,15 @@ def parse_since(text: str | None) -> date | None:
 
 def reparse(db_path=None, since: date | None = None, url_like: str | None = None, archive_dir=None,
             workers: int | None = None) -> ReparseResult:
+    if _archive_bytes(resolve_archive_dir(archive_dir, db_path=resolve_db_path(db_path))) >= POOL_MIN_TASKS * 4096:
+        start_pool_early()  # its fork server loads the extraction while the run starts (about 4 KB a page)
     with OfflineRun(db_path, "reparse", archive_dir) as run:
         archive = run.warehouse.archive_dir
+        leftovers_changed = bool(run.total.new or run.total.updated or run.total.moved)
         with connect(run.db_path, read_only=True) as con:
-            rows = con.execute((SQL_DIR / "archive" / "newest_captures.sql").read_text(encoding="utf-8"),
-                               {"since": since, "url_like": url_like}).fetchall()
+            bodies_before = _bodies_fingerprint(con)
+            rows = run_sql_file(con, SQL_DIR / "archive" / "newest_captures.sql",
+                                {"since": since, "url_like": url_like})
         tasks, sites = [], set()
         for url, fetched_at, warc_file, offset, length, original_file, original_offset, site, last_changed in rows:
             original = (original_file, original_offset) if original_file is not None else None
@@ -66,5 +73,26 @@ def reparse(db_path=None, since: date | None = None, url_like: str | None = None
         for outcome in parse_archived(archive, tasks, site, label="reparse", workers=workers):
             run.add(outcome)
         loaded = run.load()
+        if loaded.new or loaded.updated:
+            with connect(run.db_path, read_only=True) as con:
+                if not leftovers_changed and _bodies_fingerprint(con) == bodies_before:
+                    # The similarity tables read only urls, languages and bodies: those of a fix of
+                    # another field need no refresh (the next one counts the terms of these
+                    # articles again, by their new content hashes).
+                    run.refresh_needed = False
         return ReparseResult(run.run_id, len(tasks), loaded.new, loaded.updated, loaded.unchanged,
                              run.invalid, run.errors)
+
+
+def _bodies_fingerprint(con) -> tuple:
+    return tuple(run_sql_file(con, SQL_DIR / "archive" / "bodies_fingerprint.sql", {})[0])
+
+
+def _archive_bytes(archive: Path) -> int:
+    total = 0
+    for name in completed_files(archive):
+        try:
+            total += (archive / name).stat().st_size
+        except OSError:
+            continue  # moved away meanwhile: the run itself says what is wrong, if anything
+    return total

@@ -9,18 +9,22 @@ migrated database.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
 
 from .config import SQL_DIR
-from .db import WarehouseError, one_line
+from .db import WarehouseError, one_line, rollback
+from .sqlfiles import run_sql_file, statements
+
+logger = logging.getLogger(__name__)
 
 
 # How hard similarity_content prunes (sql/refresh/04_similarity_content.sql explains them): each
 # article's heaviest terms that find candidates, the candidates scored exactly, and the archive
 # size up to which nothing is pruned (03_similarity_vectors.sql).
-PRUNING = {"top_terms": 40, "shortlist": 40, "exact_up_to": 500}
+PRUNING = {"top_terms": 40, "shortlist": 40, "exact_up_to": 500, "candidate_postings": 2000}
 # A statement that binds $chunk_first and $chunk_last runs once per chunk of documents: the
 # candidate pairs of one chunk are what the refresh holds at once (04_similarity_content.sql).
 # Each document of a chunk can pair with every other one, so a chunk holds CHUNK_PAIRS / archive
@@ -34,6 +38,22 @@ TERM_FILES = ("01_stopwords.sql", "02_article_terms.sql")
 
 class RefreshError(WarehouseError):
     """A refresh statement failed; the message names the file. Nothing was changed."""
+
+
+def run_refresh_step(con: duckdb.DuckDBPyConnection, step, sql_dir: Path, memory_limit: str | None) -> None:
+    """Run a refresh step (refresh_similarity or count_terms) on a connection limited to
+    `memory_limit`. It needs memory that grows with the archive: when it runs out under the limit,
+    it is run again without it, with a warning: the similarity tables must follow the articles,
+    and the limit is a budget, not a correctness condition."""
+    try:
+        step(con, sql_dir)
+    except RefreshError as exc:
+        if memory_limit is None or "Out of Memory" not in str(exc):
+            raise
+        logger.warning("Refreshing the similarity tables needs more than %s (%s); running it "
+                       "without the limit: raise WAREHOUSE_MEMORY_LIMIT to avoid the retry", memory_limit, exc)
+        con.execute("reset memory_limit")
+        step(con, sql_dir)
 
 
 def refresh_files(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -66,11 +86,11 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[Path], sql_dir: Path) -> No
     con.begin()
     try:
         for path in files:
-            for statement in con.extract_statements(path.read_text(encoding="utf-8")):
+            for statement in statements(path):
                 bound = {name: parameters[name] for name in statement.named_parameters if name in parameters}
                 try:
                     if "chunk_first" in statement.named_parameters:
-                        for first, last in _chunks(con):
+                        for first, last in _chunks(con, sql_dir):
                             con.execute(statement, {**bound, "chunk_first": first, "chunk_last": last})
                     else:
                         con.execute(statement, bound or None)
@@ -78,12 +98,12 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[Path], sql_dir: Path) -> No
                     raise RefreshError(f"refresh {path.name} failed: {one_line(exc)}") from None
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback(con)
         raise
 
 
-def _chunks(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+def _chunks(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[tuple[int, int]]:
     """Ranges of document numbers (1..n of 03_similarity_vectors.sql), one per chunk."""
-    documents = con.execute("select count(*) from _similarity_documents").fetchone()[0]
+    documents = run_sql_file(con, Path(sql_dir) / "similarity" / "documents.sql")[0][0]
     size = min(CHUNK_DOCUMENTS, max(20, CHUNK_PAIRS // max(1, documents)))
     return [(first, first + size - 1) for first in range(1, documents + 1, size)]

@@ -12,7 +12,15 @@ the loader merges sealed batches exactly once. Records (one JSON object per line
     {"record": "moved", "from_sites": [...], "to_site"}  the site's host changed: the loader moves
         the stored rows of from_sites to to_site before merging the records after this one
 
+A crawl's batch starts with a header naming the warehouse it is spooled for (warehouse/spool_owner.py
+decides which batches a warehouse loads; the loader ignores the record kind):
+
+    {"record": "spool", "warehouse_id": uuid or null, "warehouse_path": absolute path}
+
 Each line goes to the OS as soon as it is appended, so a crashed crawl loses nothing it fetched.
+A line the file system refuses (a full disk, a file-size limit) is cut off again, so a batch
+never holds half a line: the append raises WarehouseDiskFull and the batch keeps every line
+before it.
 While a spool is open its run holds an exclusive flock on `<dir>/<run_id>.lock`; the OS drops it
 when the process dies. A `.part` file whose run holds no lock is a dead run's unfinished batch:
 `collect_batches` salvages it by cutting it after its last complete line (a torn last line is
@@ -30,12 +38,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .db import WarehouseError
-
-try:  # POSIX; without it no .part file is ever judged dead (they are left for a human)
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+from . import locks
+from .atomic import fsync_dir
+from .db import WarehouseError, disk_full, is_disk_full
 
 # Letters, digits and . _ : - only: names are read back through DuckDB's read_json, which treats
 # * ? [ ] in a path as a glob, and through file names.
@@ -68,6 +73,40 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to the spool")
 
 
+HEADER_RECORD = "spool"
+
+
+def write_failed(path: Path, exc: OSError, doing: str = "write") -> WarehouseError:
+    """The one-line error for a spool file the OS refused: a full disk, or anything else."""
+    if is_disk_full(exc):
+        return disk_full(path, exc, what="spool")
+    return WarehouseError(f"cannot {doing} the spool file {path}: {exc.strerror or exc}; "
+                          "check the spool folder's permissions and disk")
+
+
+def check_folder(directory: str | Path) -> Path:
+    """`directory` if it is a spool folder this process may use (or does not exist yet), else a
+    one-line WarehouseError: a file where the folder should be, or a folder it may not read."""
+    directory = Path(directory)
+    if directory.is_symlink() and not directory.exists():
+        raise WarehouseError(f"the spool {directory} is a symlink to nothing (or a loop): point it at a folder "
+                             "this user may write, or remove it, and run again")
+    if directory.exists() and not directory.is_dir():
+        raise WarehouseError(f"the spool {directory} is a file, not a folder: move it aside "
+                             "(or set SPOOL_DIR to a folder) and run again")
+    if directory.is_dir():
+        try:
+            with os.scandir(directory) as entries:
+                next(entries, None)
+        except OSError as exc:
+            raise WarehouseError(f"cannot read the spool folder {directory}: {exc.strerror}; "
+                                 "give this user read and write access to it") from None
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise WarehouseError(f"cannot write to the spool folder {directory}: permission denied; "
+                                 "give this user read and write access to it")
+    return directory
+
+
 def encode(record: Mapping[str, Any]) -> bytes:
     return (json.dumps(record, default=_json_default, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
@@ -75,18 +114,21 @@ def encode(record: Mapping[str, Any]) -> bytes:
 class Spool:
     """Appends records for one run to batch files in `directory`.
 
-    >>> spool = Spool("data/spool", "20240101T000000Z-1a2b")
+    >>> spool = Spool("data/warehouse.duckdb.spool", "20240101T000000Z-1a2b", owner=owner.header())
     >>> spool.append_article(item_dict, fetched_at=now)
-    >>> path = spool.seal()          # -> data/spool/20240101T000000Z-1a2b-000001.jsonl
+    >>> path = spool.seal()          # -> data/warehouse.duckdb.spool/20240101T000000Z-1a2b-000001.jsonl
     >>> warehouse.load_batch(path); path.unlink()
     >>> spool.close()                # seals what is left and drops the run's lock
     """
 
-    def __init__(self, directory: str | Path, run_id: str):
+    def __init__(self, directory: str | Path, run_id: str, owner: Mapping[str, Any] | None = None):
         if not RUN_ID.match(run_id):
             raise ValueError(f"run id {run_id!r} may hold only letters, digits and . _ : -")
-        self.directory = Path(directory)
+        self.directory = check_folder(directory)
         self.run_id = run_id
+        # The header each batch starts with (warehouse_id, warehouse_path), or None for none; the
+        # crawl sets it once it knows the warehouse's id, before the first record.
+        self.owner: dict[str, Any] | None = dict(owner) if owner is not None else None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -94,20 +136,15 @@ class Spool:
         self._lock_path = self.directory / f"{run_id}.lock"
         self._lock_fd = self._acquire_lock()
         self._seq = self._last_seq() + 1
-        self._fh = None
+        self._fd: int | None = None  # the current batch, opened O_APPEND
+        self._size = 0  # its length after the last whole line
         self.pending = 0  # records in the current, unsealed batch
 
     # -- run lock ---------------------------------------------------------------------------
-    def _acquire_lock(self) -> int | None:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                raise WarehouseError(f"run {self.run_id} is already spooling into {self.directory}") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())  # for humans: which process owns the run
+    def _acquire_lock(self) -> int:
+        fd = locks.try_lock(self._lock_path)  # the file names the owner's PID, for humans
+        if fd is None:
+            raise WarehouseError(f"run {self.run_id} is already spooling into {self.directory}")
         return fd
 
     def _last_seq(self) -> int:
@@ -128,11 +165,34 @@ class Spool:
         if self._lock_fd is None:
             raise WarehouseError(f"spool of run {self.run_id} is closed")
         line = encode(record)  # encode first: a bad record must not leave half a line behind
-        if self._fh is None:
-            self._fh = open(self.part_path, "ab")
-        self._fh.write(line)
-        self._fh.flush()  # to the OS now: survives the crawl process dying
+        if self._fd is None:
+            self._open_batch()
+        self._write(line)  # to the OS now: survives the crawl process dying
         self.pending += 1
+
+    def _open_batch(self) -> None:
+        path = self.part_path
+        try:
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._size = os.fstat(self._fd).st_size
+        except OSError as exc:
+            raise write_failed(path, exc, "create") from None
+        if self.owner is not None and self._size == 0:
+            self._write(encode({"record": HEADER_RECORD, **self.owner}))
+
+    def _write(self, data: bytes) -> None:
+        """Write `data` whole, or cut the file back to where it was and raise (one line)."""
+        start, view = self._size, memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd, view):]
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, start)  # needs no free space
+            except OSError:
+                pass  # a torn last line is what salvage_part cuts off anyway
+            raise write_failed(self.part_path, exc) from None
+        self._size = start + len(data)
 
     def append_article(self, item: Mapping[str, Any] | Any, *, fetched_at: datetime) -> None:
         """An article item (a dict, or the dataclass itself)."""
@@ -155,16 +215,21 @@ class Spool:
 
     def seal(self) -> Path | None:
         """Make the current batch durable and final (`.jsonl`); return its path, or None if empty."""
-        if self._fh is None:
+        if self._fd is None:
             return None
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        self._fh = None
         part = self.part_path
         sealed = part.with_suffix("")  # drop ".part"
-        os.replace(part, sealed)
-        _fsync_dir(self.directory)
+        try:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
+            os.replace(part, sealed)
+            fsync_dir(self.directory)
+        except OSError as exc:  # the .part stays: the next load salvages it once this run is gone
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            raise write_failed(part, exc, "seal") from None
         self._seq += 1
         self.pending = 0
         return sealed
@@ -173,13 +238,14 @@ class Spool:
         """Seal what is left and release the run's lock. Returns the last sealed batch, if any."""
         if self._lock_fd is None:
             return None
-        sealed = self.seal()
-        # Unlink before unlocking: once unlocked, a loader may judge the run dead, and by then
-        # no .part of this run is left.
-        self._lock_path.unlink(missing_ok=True)
-        os.close(self._lock_fd)
-        self._lock_fd = None
-        return sealed
+        try:
+            return self.seal()
+        finally:
+            # Unlink before unlocking: once unlocked, a loader may judge the run dead, and by then
+            # no .part of this run is left (unless sealing it failed: then it is salvaged).
+            self._lock_path.unlink(missing_ok=True)
+            locks.release(self._lock_fd)
+            self._lock_fd = None
 
     def __enter__(self) -> Spool:
         return self
@@ -188,33 +254,9 @@ class Spool:
         self.close()
 
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def run_is_alive(directory: str | Path, run_id: str) -> bool:
-    """True while a process holds the run's spool lock (or when that cannot be told)."""
-    if fcntl is None:  # pragma: no cover
-        return True
-    lock_path = Path(directory) / f"{run_id}.lock"
-    try:
-        fd = os.open(lock_path, os.O_RDWR)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # closing also drops the lock we may have just taken
-    return False
+    """True while a process holds the run's spool lock."""
+    return locks.is_held(Path(directory) / f"{run_id}.lock")
 
 
 def salvage_part(part: Path) -> tuple[Path | None, int]:
@@ -255,13 +297,16 @@ def collect_batches(directory: str | Path) -> tuple[list[Path], int]:
     Returns (batch paths, torn lines skipped while salvaging). `.part` files of live runs are left
     alone: their crawl is still writing them.
     """
-    directory = Path(directory)
+    directory = check_folder(directory)
     torn = 0
     for part in sorted(directory.glob("*.jsonl.part")):
         match = BATCH_NAME.match(part.name)
         if not match or run_is_alive(directory, match["run_id"]):
             continue
-        _, skipped = salvage_part(part)
+        try:
+            _, skipped = salvage_part(part)
+        except OSError as exc:
+            raise write_failed(part, exc, "salvage") from None
         torn += skipped
     for lock in directory.glob("*.lock"):  # dead runs' leftovers, now that their batches are sealed
         run_id = lock.name[: -len(".lock")]

@@ -15,11 +15,14 @@ from pathlib import Path
 import duckdb
 
 from . import migrate
-from .config import SQL_DIR
+from .config import SQL_DIR, resolve_spool_dir
 from .coverage import DATE_FIELD, recorded_fields
-from .db import WarehouseNotInitialised, connect, one_line, quote_identifier
+from .db import WarehouseNotInitialised, check_complete, connect, one_line, quote_identifier
+from .sqlfiles import sql_text
+from .status_attention import COLUMNS as ATTENTION_COLUMNS, TITLE as ATTENTION_TITLE, attention_rows
 
 RECENT_RUNS = 10
+QUERIES = SQL_DIR / "status"  # the package's own, whatever sql_dir the checks come from
 
 
 @dataclass
@@ -40,6 +43,11 @@ def _section(con, title: str, sql: str, params: dict | None = None, note: str | 
     return Section(title, columns, rows, note)
 
 
+def _query(con, name: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+    """(columns, rows) of sql/status/<name>.sql."""
+    return _rows(con, sql_text(QUERIES / f"{name}.sql"), params)
+
+
 def migrations_section(con, sql_dir: Path) -> Section:
     done = migrate.applied(con)
     rows = [(name, at, "applied") for name, at in done]
@@ -50,11 +58,11 @@ def migrations_section(con, sql_dir: Path) -> Section:
 
 
 def table_counts_section(con) -> Section:
-    tables = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables "
-        "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
-    ).fetchall()]
-    rows = [(t, con.execute(f"select count(*) from {quote_identifier(t)}").fetchone()[0]) for t in tables]
+    # the contract's tables (main) by their names, then the bookkeeping as internal.<name>
+    _, tables = _query(con, "tables")
+    rows = [(t if s == "main" else f"{s}.{t}",
+             con.execute(f"select count(*) from {quote_identifier(s)}.{quote_identifier(t)}").fetchone()[0])
+            for s, t in tables]
     return Section("Tables", ["table", "rows"], rows)
 
 
@@ -85,16 +93,7 @@ def coverage_section(con) -> Section:
 def unmapped_status_section(con) -> Section:
     """Pages whose status words the extractor could not map to positive/negative/neutral: the words
     are kept (category_status_text) and the status left NULL, for a human to judge."""
-    columns, rows = _rows(
-        con,
-        """
-        select language, category_status_text, count(*) as articles, min(url) as example_url
-        from articles
-        where category_status is null and category_status_text is not null
-        group by language, category_status_text
-        order by articles desc, language, category_status_text
-        """,
-    )
+    columns, rows = _query(con, "unmapped_status")
     total = sum(row[2] for row in rows)
     note = (f"{total} article(s) show a status in words not understood: category_status is NULL, "
             "the words are in category_status_text" if total else "every status shown was understood")
@@ -106,44 +105,22 @@ def run_coverage_section(con) -> Section:
     median it was judged by (crawl_coverage), with its 'coverage' errors spelled out."""
     title = "Field coverage of the last run vs recent runs (layout drift)"
     columns = ["field", "items", "present", "share_pct", "baseline_pct", "baseline_runs", "state", "rules"]
-    last = con.execute(
-        "select run_id from crawl_coverage join crawl_runs using (run_id) "
-        "order by started_at desc, run_id desc limit 1"
-    ).fetchone()
-    if last is None:
+    _, last = _query(con, "last_coverage_run")
+    if not last:
         return Section(title, columns, [], "no run has recorded its coverage yet")
-    _, rows = _rows(
-        con,
-        """
-        select field, items, present, round(100 * share, 1), round(100 * baseline, 1), baseline_runs,
-               case when flagged then 'COLLAPSED'
-                    when share is null then 'no articles'
-                    when baseline is null then 'no baseline yet'
-                    else 'ok' end,
-               rules
-        from crawl_coverage where run_id = $run
-        order by array_position($fields::varchar[], field), field
-        """,
-        {"run": last[0], "fields": list(recorded_fields())},
-    )
-    flags = [r[0] for r in con.execute(
-        "select message from crawl_errors where run_id = $run and kind = 'coverage' order by message", {"run": last[0]}
-    ).fetchall()]
+    last = last[0]
+    _, rows = _query(con, "run_coverage", {"run": last[0], "fields": list(recorded_fields())})
+    flags = [r[0] for r in _query(con, "coverage_flags", {"run": last[0]})[1]]
     note = f"run {last[0]}: " + ("; ".join(f"LAYOUT DRIFT: {m}" for m in flags) if flags else "no field collapsed")
     return Section(title, columns, rows, note)
 
 
 def last_run_errors_section(con) -> Section:
-    last = con.execute("select run_id from crawl_runs order by started_at desc, run_id desc limit 1").fetchone()
-    if last is None:
+    _, last = _query(con, "last_run")
+    if not last:
         return Section("Errors of the last run by kind", ["kind", "errors"], [], "no crawl run recorded yet")
-    return _section(
-        con,
-        "Errors of the last run by kind",
-        "select kind, count(*) as errors from crawl_errors where run_id = $run group by kind order by errors desc, kind",
-        {"run": last[0]},
-        note=f"run {last[0]}",
-    )
+    columns, rows = _query(con, "errors_by_kind", {"run": last[0][0]})
+    return Section("Errors of the last run by kind", columns, rows, f"run {last[0][0]}")
 
 
 def check_files(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -155,7 +132,7 @@ def run_checks(con, sql_dir: Path = SQL_DIR) -> list[tuple[str, int | None, str]
     results = []
     for path in check_files(sql_dir):
         try:
-            cursor = con.execute(path.read_text(encoding="utf-8"))
+            cursor = con.execute(sql_text(path))
             rows = cursor.fetchall()
         except duckdb.Error as exc:
             results.append((path.stem, None, f"check failed to run: {one_line(exc)}"))
@@ -181,36 +158,34 @@ def checks_section(con, sql_dir: Path) -> Section:
     return Section("Failing data checks", ["check", "offending_rows", "first_offending_row"], failing, note)
 
 
-def status(db: str | Path, sql_dir: Path = SQL_DIR) -> list[Section]:
-    """Every status section of warehouse `db`, read on a read-only connection."""
+def attention_section(con, db: Path, spool_dir: Path, sql_dir: Path) -> Section:
+    rows = attention_rows(con, db, spool_dir, sql_dir, RECENT_RUNS)
+    note = f"{len(rows)} problem(s)" if rows else "nothing: no stuck or waiting batches, no failed runs"
+    return Section(ATTENTION_TITLE, ATTENTION_COLUMNS, rows, note)
+
+
+def status(db: str | Path, sql_dir: Path = SQL_DIR, spool_dir: str | Path | None = None) -> list[Section]:
+    """Every status section of warehouse `db`, read on a read-only connection; the first says what
+    needs a person (stuck batches in `spool_dir`, default the warehouse's own, failed runs)."""
+    spool_dir = Path(spool_dir) if spool_dir is not None else resolve_spool_dir(db_path=db)
+    check_complete(db)  # a file cut short: one line, before any section reads a lost block
     with connect(db, read_only=True) as con:
         sections = [migrations_section(con, sql_dir)]
         if not migrate.applied(con):
             raise WarehouseNotInitialised(f"warehouse {db} has no schema: run `warehouse init --db {db}`")
         try:
             sections += [
-                _section(
-                    con,
-                    f"Recent crawl runs (last {RECENT_RUNS})",
-                    f"""
-                    select run_id, spider, started_at, finished_at, finish_reason, pages_fetched,
-                           items_new, items_updated, items_unchanged, items_invalid, errors, items_undated
-                    from crawl_runs order by started_at desc, run_id desc limit {RECENT_RUNS}
-                    """,
-                ),
+                Section(f"Recent crawl runs (last {RECENT_RUNS})", *_query(con, "recent_runs", {"recent": RECENT_RUNS})),
                 table_counts_section(con),
-                _section(
-                    con,
-                    "Articles per language and category",
-                    "select language, category, count(*) as articles from articles "
-                    "group by language, category order by language, category",
-                ),
+                Section("Articles per language and category", *_query(con, "articles_per_category")),
                 coverage_section(con),
                 unmapped_status_section(con),
                 run_coverage_section(con),
                 last_run_errors_section(con),
                 checks_section(con, sql_dir),
             ]
+            # the package's own queries (sql/status/), whatever sql_dir the checks come from
+            sections.insert(0, attention_section(con, Path(db), spool_dir, SQL_DIR))
         except duckdb.CatalogException as exc:
             raise WarehouseNotInitialised(
                 f"warehouse {db} is not fully migrated ({one_line(exc)}): run `warehouse init --db {db}`"

@@ -7,11 +7,17 @@ The crawl's speed is chosen here, before the crawler exists: against a loopback 
 copy of the site) LOOPBACK_SETTINGS replace the remote manners at 'spider' priority, so that
 project settings give way to them and `-s` options still win; LOOPBACK_IS_REMOTE=1 keeps the
 remote manners.
+
+Stop signals: Scrapy shuts down gracefully on a first SIGINT or SIGTERM and at once on a second,
+and exits 0 either way. StopSignals notes each one in the crawl's stats (the run's record turns it
+into exit code 130 or 143 and the run's finish_reason); after a forced stop, which never closes
+the spider, the command has the run's record end the run itself.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -20,7 +26,9 @@ from scrapy.exceptions import UsageError
 
 from crawler import exitcodes
 from crawler.addons import redis_url
+from crawler.extensions import RunRecord
 from crawler.fieldcoverage import FieldCoverage
+from crawler.health import checked_thresholds
 from crawler.sharedrun import check_redis
 from crawler.hosts import checked_base_url, checked_site_hosts, is_loopback
 from crawler.lock import AlreadyRunning, CrawlLock
@@ -43,6 +51,7 @@ class Command(ScrapyCrawlCommand):
             checked_site_hosts(self.settings.get("SITE_HOSTS"))
             checked_memory_limit(self.settings.get("WAREHOUSE_MEMORY_LIMIT"))
             FieldCoverage.from_settings(self.settings)  # COVERAGE_FIELDS names known fields
+            checked_thresholds(self.settings)  # the CRAWL_*_SHARE_MAX shares are shares
         except (UsageError, WarehouseUsageError) as exc:
             self.error(exitcodes.USAGE, exc)
             return
@@ -69,8 +78,13 @@ class Command(ScrapyCrawlCommand):
             except AlreadyRunning as exc:
                 self.error(exitcodes.ALREADY_RUNNING, exc)
                 return
+        StopSignals(self).watch()
         try:
             super().run(args, opts)
+            if not self.crawler_process.bootstrap_failed:
+                record = self.crawler.get_extension(RunRecord)
+                if record is not None:
+                    record.end_after_forced_stop()  # nothing to do unless the spider was never closed
         finally:
             if lock is not None:
                 lock.release()
@@ -101,3 +115,39 @@ class Command(ScrapyCrawlCommand):
         if self.settings.get("LOG_FILE"):
             logger.error(line)
         self.exitcode = max(self.exitcode, code)
+
+
+class StopSignals:
+    """Notes every SIGINT and SIGTERM the crawl receives (exitcodes.signal_received), then hands it
+    to the handler Scrapy installed: a graceful stop the first time, a forced one the second.
+    Scrapy installs its handlers once the reactor has started and replaces them on the first
+    signal, so the watch wraps whichever handler is installed, again after each signal."""
+
+    WATCHED = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, command: Command):
+        self.command = command
+
+    def watch(self) -> None:
+        from twisted.internet import reactor  # Scrapy's, installed by the crawler process already
+
+        # Startup triggers run in the order added: Scrapy adds the one installing its handlers
+        # later (when the process starts), so the wrapping waits for the reactor's first turn.
+        reactor.addSystemEventTrigger("after", "startup", reactor.callLater, 0, self.wrap)
+
+    def wrap(self) -> None:
+        for signum in self.WATCHED:
+            handler = signal.getsignal(signum)
+            if callable(handler) and not getattr(handler, "watched", False):
+                signal.signal(signum, self.watching(handler))
+
+    def watching(self, handler):
+        def noted(signum, frame):
+            crawler = getattr(self.command, "crawler", None)
+            if crawler is not None:
+                exitcodes.signal_received(crawler, signum)  # only a stats update: safe in a handler
+            handler(signum, frame)
+            self.wrap()
+
+        noted.watched = True
+        return noted

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode
+
+from .text import strip_control_chars
 
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption center dd details dialog dir div dl dt
@@ -82,16 +84,36 @@ def chrome_tokens(hints: str) -> frozenset[str]:
 
 
 def decode_html(html: str | bytes | None, encoding: str | None = None, content_type: str | None = None) -> str:
-    """Text of a page body: BOM, then the declared charset, then <meta charset>, then UTF-8."""
+    """Text of a page body: BOM, then the declared charset, then <meta charset>, then UTF-8.
+
+    A header that lies (charset=utf-8 on windows-1251 bytes: a server's default charset over a
+    page's own) gives U+FFFD for every letter. Then the page's own <meta charset> is used when
+    the bytes decode by it without an error; no charset is guessed from the bytes' statistics
+    (a wrong guess is plausible-looking mojibake stored as valid). What still decodes to U+FFFD
+    soup is refused by the validation (crawler/pipelines.py)."""
     if html is None:
         return ""
     if isinstance(html, str):
         return html
+    body = bytes(html)
     header = f"text/html; charset={encoding}" if encoding else content_type
     try:
-        return html_to_unicode(header, bytes(html))[1]
+        used, text = html_to_unicode(header, body)
     except Exception:  # noqa: BLE001 - an unknown charset name must not stop extraction
-        return bytes(html).decode("utf-8", "replace")
+        return body.decode("utf-8", "replace")
+    if "\ufffd" in text and not _decodes(body, used):
+        declared = html_body_declared_encoding(body)
+        if declared and declared != used and _decodes(body, declared):
+            return body.decode(declared)
+    return text
+
+
+def _decodes(body: bytes, encoding: str | None) -> bool:
+    try:
+        body.decode(encoding or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def parse_html(text: str):
@@ -102,7 +124,8 @@ def parse_html(text: str):
     instructions are dropped at parse time (their neighbouring text is merged)."""
     root = None
     try:
-        root = etree.fromstring(text.replace("\x00", "").encode("utf-8", "replace"), _PARSER)
+        # Control characters (terminal escape sequences among them) are no page text.
+        root = etree.fromstring(strip_control_chars(text).encode("utf-8", "replace"), _PARSER)
     except (etree.LxmlError, ValueError):
         root = None
     return root if root is not None else etree.fromstring(b"<html></html>", _PARSER)

@@ -10,16 +10,39 @@ from .labels import PHOTO_CREDIT
 
 # Characters that render as nothing; pages use them for hyphenation hints and joiners.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# C0 and C1 control characters other than tab, newline and carriage return (and DEL): no page
+# shows them, and ESC or CSI would steer a terminal that prints the stored text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A whole terminal escape sequence, so that its parameters ("[31m") go with its ESC: CSI (ESC [ or
+# U+009B) with parameters and a final byte, OSC and DCS/SOS/PM/APC strings with their terminator
+# (only when it comes within 256 characters: a stray introducer must not eat the rest of the
+# page), and two-character escapes.
+_ESCAPE_SEQUENCE = re.compile(
+    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,256}(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[ -/]*[0-~]"
+)
 # A word: letters/digits in any script, kept whole across inner hyphens and apostrophes.
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # What may sit between a label and its value ("Фото: X", "Photo — X").
 _LABEL_SEPARATORS = " \t:：-–—|"
 
 
+def strip_control_chars(text: str) -> str:
+    """The text without terminal escape sequences and control characters (tab, newline and
+    carriage return stay)."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def normalize_whitespace(text: str | None) -> str:
-    """Collapse every run of Unicode whitespace (NBSP, thin spaces, newlines) to one space."""
+    """Collapse every run of Unicode whitespace (NBSP, thin spaces, newlines) to one space; drop
+    control characters (a character reference such as &#27; makes one after parsing)."""
     if not text:
         return ""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     if not text.isascii() and _INVISIBLE.search(text):  # rare: search is cheaper than sub
         text = _INVISIBLE.sub("", text)
     # str.split() without arguments already splits on all Unicode whitespace, NBSP included.

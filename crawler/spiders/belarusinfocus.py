@@ -40,6 +40,7 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.budget import LISTING_META
 from crawler.extraction import ArticlePage, ListingPage
 from crawler.extraction.urls import (
     canonicalize_url, is_article_url, is_language_home, is_section_url, is_weekly_listing_url, listing_page_number,
@@ -135,7 +136,7 @@ class BelarusInFocusSpider(scrapy.Spider):
                 yield from self._article_request(url, address=self.hosts.on_current(page.address_of(listed), True))
         next_url = self.hosts.on_current(page.next_page_url() or "")
         if next_url and self.policy.should_walk_on(articles):
-            yield from self._request(self.addresses.address(next_url), self.parse_listing)
+            yield from self._listing_request(self.addresses.address(next_url))
         yield from self._follow_links(page.links())
 
     def parse_article(self, response):
@@ -189,7 +190,8 @@ class BelarusInFocusSpider(scrapy.Spider):
             if address is None:
                 continue
             if entry.is_sitemap:
-                yield from self._request(address, self.parse_sitemap)
+                # A sitemap index's sitemaps are listings too: the budget bounds a chain of them.
+                yield from self._request(address, self.parse_sitemap, meta={LISTING_META: True})
             elif is_article_url(address):
                 yield from self._article_request(canonicalize_url(address), entry.lastmod, address)
 
@@ -276,12 +278,12 @@ class BelarusInFocusSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_old_address, errback=self.record_failure,
                                      meta={"dont_redirect": True, "handle_httpstatus_list": [301, 302, 307, 308]})
             elif is_language_home(url):
-                yield from self._request(self.addresses.address(url), self.parse_listing)
+                yield from self._listing_request(self.addresses.address(url))
             elif is_section_url(url) and (self.policy.walk_all_listings or listing_page_number(url) is None) \
                     and (not weekly or is_weekly_listing_url(url)):
                 # A pager's numbered links would bypass the incremental stop: deeper pages are
                 # reached through parse_listing's next link unless every listing is walked.
-                yield from self._request(self.addresses.address(url), self.parse_listing)
+                yield from self._listing_request(self.addresses.address(url))
 
     def _article_request(self, url: str, lastmod: datetime | None = None, address: str | None = None):
         """Ask for the article `url` (canonical) at `address` (the form the site links, with
@@ -297,13 +299,18 @@ class BelarusInFocusSpider(scrapy.Spider):
                              errback=self.record_failure, headers=self.policy.conditional_headers(url),
                              meta={"handle_httpstatus_list": [304]})
 
-    def _request(self, url: str, callback, guessed: bool = False):
+    def _listing_request(self, url: str):
+        # Marked as a listing's: the crawl's budget bounds how deep chains of listings go
+        # (crawler/budget.py).
+        yield from self._request(url, self.parse_listing, meta={LISTING_META: True})
+
+    def _request(self, url: str, callback, guessed: bool = False, meta: dict | None = None):
         # Requested as given (a guessed "/feed/" keeps its slash), known by its canonical form.
         key = canonicalize_url(url)
         if key not in self.requested:
             self.requested.add(key)
             errback = self.ignore_failure if guessed else self.record_failure
-            yield scrapy.Request(url, callback=callback, errback=errback)
+            yield scrapy.Request(url, callback=callback, errback=errback, meta=meta)
 
 
 def _header(response, name: bytes) -> str | None:

@@ -5,6 +5,7 @@ Pure functions of a response's body: which of the URLs are the site's is the spi
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import NamedTuple
@@ -38,11 +39,15 @@ def robots_sitemaps(body: bytes, url: str) -> list[str]:
 def sitemap_entries(body: bytes) -> Iterator[SitemapEntry]:
     """The entries of a sitemap or sitemap index; nothing for a body that is neither."""
     if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file
-        try:
-            body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
+        try:  # read up to the limit only: a few MB of gzip can expand to gigabytes
+            with gzip.GzipFile(fileobj=io.BytesIO(body)) as unzipped:
+                body = unzipped.read(MAX_SITEMAP_BYTES)
         except (OSError, EOFError):
             return
-    sitemap = Sitemap(body)
+    try:
+        sitemap = Sitemap(body)
+    except (StopIteration, ValueError, SyntaxError):  # not XML at all (lxml's error is a SyntaxError)
+        return
     for entry in sitemap:
         loc = (entry.get("loc") or "").strip()
         if loc:

@@ -5,5 +5,5 @@ select field, items, share, baseline,
               'a page redesign may have broken its extraction; rules now: {}',
               field, 100 * share, present, items, 100 * baseline, baseline_runs,
               array_to_string(list_transform(map_entries(rules), lambda e: e.key || ' ' || e.value), ', '))
-from crawl_coverage where run_id = $run_id and flagged
+from internal.crawl_coverage where run_id = $run_id and flagged
 order by field;

@@ -4,7 +4,7 @@
 -- Flagged: a field in $checked whose share fell below $ratio × baseline and more than $absolute
 -- under it, in a run of at least $min_items articles. $rows: JSON list of {field, items, present,
 -- rules}. Fields and rule names: warehouse/coverage.py.
-insert into crawl_coverage (run_id, field, items, present, share, rules, baseline, baseline_runs, flagged)
+insert into internal.crawl_coverage (run_id, field, items, present, share, rules, baseline, baseline_runs, flagged)
 with given as (
     select unnest(json_transform(
         $rows, '[{"field": "VARCHAR", "items": "INTEGER", "present": "INTEGER", "rules": "MAP(VARCHAR, INTEGER)"}]'
@@ -17,7 +17,7 @@ current_run as (
 earlier as (
     select c.field, c.share,
            row_number() over (partition by c.field order by runs.started_at desc, runs.run_id desc) as recency
-    from crawl_coverage c
+    from internal.crawl_coverage c
     join crawl_runs runs using (run_id)
     where c.run_id <> $run_id and runs.finish_reason = 'finished' and c.items >= $min_items and not c.flagged
 ),

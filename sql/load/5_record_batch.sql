@@ -3,7 +3,7 @@
 -- came from it. The last statement's row (the group's totals) is what Warehouse.load_batches
 -- reports. Parameters: $batches (the group's file names), $run_id, $now.
 
-insert into _loaded_batches
+insert into internal._loaded_batches
     (batch, run_id, loaded_at, articles_new, articles_updated, articles_unchanged, articles_invalid, errors)
 with
 
@@ -49,5 +49,5 @@ left join errors using (batch);
 
 select
     sum(articles_new), sum(articles_updated), sum(articles_unchanged), sum(articles_invalid), sum(errors)
-from _loaded_batches
+from internal._loaded_batches
 where list_contains($batches::varchar[], batch);

@@ -2,9 +2,9 @@
 -- the table is what views and analysts read. $stopwords_csv is the file's absolute path,
 -- bound by warehouse.similarity so the refresh works from any working directory.
 -- Words are normalised as tokens are (lower case, 'ё' as 'е') so the two always compare.
-delete from stopwords;
+delete from internal.stopwords;
 
-insert into stopwords
+insert into internal.stopwords
 with
 
 source as (

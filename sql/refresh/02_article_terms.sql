@@ -17,7 +17,7 @@
 create or replace temp table _terms_sources as
 with stop_list as (
     select hash(string_agg(language || ':' || word, ',' order by language, word)) as stopwords_hash
-    from stopwords
+    from internal.stopwords
 )
 select url, content_hash, stop_list.stopwords_hash
 from articles, stop_list;
@@ -26,20 +26,20 @@ create or replace temp table _terms_stale as
 select url from (
     select url, content_hash, stopwords_hash from _terms_sources
     except
-    select url, content_hash, stopwords_hash from _article_terms_source
+    select url, content_hash, stopwords_hash from internal._article_terms_source
 )
 union
 select url from (
-    select url from _article_terms_source
+    select url from internal._article_terms_source
     except
     select url from _terms_sources
 );
 
-delete from _article_terms where url in (select url from _terms_stale);
+delete from internal._article_terms where url in (select url from _terms_stale);
 
-delete from _article_terms_source where url in (select url from _terms_stale);
+delete from internal._article_terms_source where url in (select url from _terms_stale);
 
-insert into _article_terms
+insert into internal._article_terms
 with
 
 articles as (
@@ -49,7 +49,7 @@ articles as (
 ),
 
 stop_words as (
-    select distinct word from stopwords
+    select distinct word from internal.stopwords
 ),
 
 tokens as (
@@ -73,6 +73,6 @@ select url, term, cast(tf as integer) as tf
 from counted
 where term not in (select word from stop_words);
 
-insert into _article_terms_source
+insert into internal._article_terms_source
 select url, content_hash, stopwords_hash from _terms_sources
 where url in (select url from _terms_stale);

@@ -23,12 +23,12 @@
 -- Scores are rounded to 12 decimals so that equal cosines summed in a different order tie;
 -- ties go to the smaller url_b.
 
-insert into _similarity_content
+insert into internal._similarity_content
 with
 
 chunk as (
     select doc, term_id, weight
-    from _similarity_heavy_terms
+    from _similarity_generating_terms
     where doc between $chunk_first and $chunk_last
 ),
 

@@ -4,7 +4,7 @@
 with
 
 coverage as (
-    select * from crawl_coverage
+    select * from internal.crawl_coverage
 ),
 
 runs as (

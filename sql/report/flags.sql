@@ -15,7 +15,7 @@ runs as (
 ),
 
 coverage as (
-    select * from crawl_coverage
+    select * from internal.crawl_coverage
 ),
 
 errors as (

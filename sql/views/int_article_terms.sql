@@ -7,7 +7,7 @@
 -- stop words out). Documents are counted per language because pairs are only ever compared
 -- within a language. A term in one article only links nothing and a term in more than half
 -- of the articles says little, so both are dropped; what is left has idf >= ln 2 > 0.
-create or replace view int_article_terms as
+create or replace view internal.int_article_terms as
 with
 
 articles as (
@@ -15,7 +15,7 @@ articles as (
 ),
 
 term_counts as (
-    select * from _article_terms
+    select * from internal._article_terms
 ),
 
 -- read three times below; not materialized (DuckDB would): joining the counts to the articles

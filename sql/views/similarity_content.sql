@@ -10,7 +10,7 @@ create or replace view similarity_content as
 with
 
 neighbours as (
-    select * from _similarity_content
+    select * from internal._similarity_content
 )
 
 select url_a, url_b, score, rank from neighbours

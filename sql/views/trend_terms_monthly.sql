@@ -22,7 +22,7 @@ articles as (
 ),
 
 terms as (
-    select url, term from _article_terms
+    select url, term from internal._article_terms
 ),
 
 month_sizes as (

@@ -20,14 +20,18 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.archive.reader import ArchiveError, completed_files, index_warc
+from warehouse.archive.quick_scan import index_rows
+from warehouse.archive.reader import ArchiveError, completed_files, file_run_id
 from warehouse.archive.writer import finish_leftovers
+from warehouse.atomic import atomic_write
 from warehouse.config import SQL_DIR
+from warehouse.db import rollback
+from warehouse.sqlfiles import run_sql_file
 
 logger = logging.getLogger(__name__)
 
 STAGED_ARCHIVE = "archive"  # the workers' files, under the staging area
-_COPYING = ".copying"  # a file being copied into the archive: not a completed file yet
+IMPORTED = "imported"  # the archive's folder for the files import-warc copies in
 
 
 @dataclass
@@ -35,12 +39,13 @@ class IndexResult:
     files: int = 0  # files indexed by this call
     captures: int = 0  # rows added
     damaged: list[str] = field(default_factory=list)  # one line per damaged file (its complete records are in)
+    foreign: list[str] = field(default_factory=list)  # files no run of this warehouse wrote: left alone
 
 
 def current_site(con: duckdb.DuckDBPyConnection) -> str | None:
     """The site of the stored articles (the most recently seen one, should a move be half-loaded)."""
-    row = con.execute("select site from articles order by last_seen_at desc limit 1").fetchone()
-    return row[0] if row else None
+    rows = run_sql_file(con, SQL_DIR / "archive" / "current_site.sql")
+    return rows[0][0] if rows else None
 
 
 class UrlMapper:
@@ -72,11 +77,17 @@ def index_file(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, name: st
     A damaged file's complete records are indexed all the same."""
     rows, damage = [], None
     try:
-        rows.extend(index_warc(archive_dir, name))
+        rows.extend(index_rows(archive_dir, name))
     except ArchiveError as exc:
         damage = str(exc)
+    return insert_captures(con, name, rows, mapper, sql_dir), damage
+
+
+def insert_captures(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict], mapper: UrlMapper,
+                    sql_dir: Path = SQL_DIR) -> int:
+    """The captures rows of one file (index_warc's) into `captures`, in one transaction: rows added."""
     if not rows:
-        return 0, damage
+        return 0
     run_ids = {row["run_id"] for row in rows}
     params = {
         "urls": [mapper(row["url"]) for row in rows],
@@ -88,16 +99,17 @@ def index_file(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, name: st
         "digests": [row["payload_digest"] for row in rows],
         "run_id": run_ids.pop() if len(run_ids) == 1 else None,
     }
-    before = con.execute("select count(*) from captures where warc_file = $name", {"name": name}).fetchone()[0]
+    counted = sql_dir / "archive" / "file_captures.sql"
+    before = run_sql_file(con, counted, {"name": name})[0][0]
     con.begin()
     try:
-        con.execute((sql_dir / "archive" / "insert_captures.sql").read_text(encoding="utf-8"), params)
-        added = con.execute("select count(*) from captures where warc_file = $name", {"name": name}).fetchone()[0]
+        run_sql_file(con, sql_dir / "archive" / "insert_captures.sql", params)
+        added = run_sql_file(con, counted, {"name": name})[0][0]
         con.commit()
     except duckdb.Error:
-        con.rollback()
+        rollback(con)
         raise
-    return added - before, damage
+    return added - before
 
 
 def index_archive(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, *, site: str | None = None,
@@ -108,12 +120,22 @@ def index_archive(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, *, si
     if not archive_dir.is_dir():
         return result
     finish_leftovers(archive_dir)
-    indexed = {name for (name,) in con.execute("select distinct warc_file from captures").fetchall()}
+    indexed = {name for (name,) in run_sql_file(con, sql_dir / "archive" / "indexed_files.sql")}
     pending = [name for name in completed_files(archive_dir) if name not in indexed]
     if not pending:
         return result
-    mapper = UrlMapper(site if site is not None else current_site(con), extra_hosts)
+    # Two warehouses side by side (data/warehouse.duckdb, data/demo.duckdb) share the default
+    # archive/ folder: each indexes only the files its own runs wrote. Files of other tools are
+    # indexed by the import-warc that copied them in (under imported/), never found by a scan.
+    own_runs = {run_id for (run_id,) in run_sql_file(con, sql_dir / "runs" / "run_ids.sql")}
+    mine = []
     for name in pending:
+        owner = None if name.startswith(IMPORTED + "/") else file_run_id(archive_dir, name)
+        (mine if owner in own_runs else result.foreign).append(name)
+    if not mine:
+        return result
+    mapper = UrlMapper(site if site is not None else current_site(con), extra_hosts)
+    for name in mine:
         added, damage = index_file(con, archive_dir, name, mapper, sql_dir)
         result.files += 1
         result.captures += added
@@ -150,8 +172,6 @@ def _move_into(path: Path, target: Path) -> int:
     try:
         os.rename(path, target)
     except OSError:  # another file system
-        partial = target.with_name(target.name + _COPYING)
-        shutil.copyfile(path, partial)
-        os.replace(partial, target)
+        atomic_write(target, lambda tmp: shutil.copyfile(path, tmp))
         path.unlink()
     return 1

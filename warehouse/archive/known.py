@@ -7,19 +7,15 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.archive.reader import ArchiveError, completed_files, index_warc
+from warehouse.archive.quick_scan import index_rows
+from warehouse.archive.reader import ArchiveError, completed_files
 from warehouse.archive.writer import PayloadIndex
+from warehouse.config import SQL_DIR
 from warehouse.db import WarehouseError, connect
+from warehouse.sqlfiles import run_sql_file, sql_text
 
 logger = logging.getLogger(__name__)
 
-# The earliest capture of each (url, payload): in our archive always a full response record.
-_FIRST_CAPTURES = """
-    select url, payload_digest, min(fetched_at) as fetched_at,
-           arg_min(warc_file, fetched_at) as warc_file, arg_min(warc_offset, fetched_at) as warc_offset
-    from captures where payload_digest is not null
-    group by url, payload_digest
-"""
 
 
 def known_payloads(archive_dir: str | Path, db_path: str | Path | None) -> PayloadIndex:
@@ -30,11 +26,11 @@ def known_payloads(archive_dir: str | Path, db_path: str | Path | None) -> Paylo
     if db_path is not None and Path(db_path).exists():
         try:
             with connect(db_path, read_only=True) as con:
-                cursor = con.execute(_FIRST_CAPTURES)
+                cursor = con.execute(sql_text(SQL_DIR / "archive" / "first_captures.sql"))
                 names = [d[0] for d in cursor.description]
                 for values in cursor.fetchall():
                     index.add(dict(zip(names, values)))
-                indexed = {name for (name,) in con.execute("select distinct warc_file from captures").fetchall()}
+                indexed = {name for (name,) in run_sql_file(con, SQL_DIR / "archive" / "indexed_files.sql")}
         except duckdb.CatalogException:
             pass  # a warehouse without the captures table: the files alone tell
         except (WarehouseError, duckdb.Error) as exc:
@@ -43,7 +39,7 @@ def known_payloads(archive_dir: str | Path, db_path: str | Path | None) -> Paylo
         if name in indexed:
             continue
         try:
-            for row in index_warc(archive_dir, name):
+            for row in index_rows(archive_dir, name):
                 index.add(row)
         except ArchiveError as exc:  # its complete records are in; the rest cannot be revisited
             logger.warning("%s", exc)

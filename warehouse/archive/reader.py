@@ -16,7 +16,7 @@ from io import BytesIO
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -207,9 +207,15 @@ def index_warc(archive_dir: str | Path, relative_path: str) -> Iterator[dict]:
     """The `captures` rows (CAPTURE_COLUMNS) of one completed archive file: one per response or
     revisit record of an http(s) URI. run_id comes from the file's warcinfo (None for files other
     tools wrote); a response without a WARC-Payload-Digest gets one computed."""
-    run_id = None
     path = Path(archive_dir) / relative_path
-    for record in scan_warc(path, bodies=False, name=relative_path):
+    return capture_rows(scan_warc(path, bodies=False, name=relative_path), path, relative_path)
+
+
+def capture_rows(records: Iterable[ScannedRecord], path: Path, relative_path: str) -> Iterator[dict]:
+    """index_warc's rows of the records of a scan of `path` (which a caller may also read for
+    something else as they pass: one scan of the file for both)."""
+    run_id = None
+    for record in records:
         if record.record_type == "warcinfo":
             run_id = record.fields.get(RUN_ID_FIELD, run_id)
             continue
@@ -228,6 +234,19 @@ def index_warc(archive_dir: str | Path, relative_path: str) -> Iterator[dict]:
             "payload_digest": digest,
             "run_id": run_id,
         }
+
+
+def file_run_id(archive_dir: str | Path, relative_path: str) -> str | None:
+    """The run that wrote an archive file (its first record, our warcinfo, names it); None for a
+    file other tools wrote or one too damaged to tell."""
+    scan = scan_warc(Path(archive_dir) / relative_path, bodies=False, name=relative_path)
+    try:
+        first = next(scan, None)
+    except ArchiveError:
+        return None
+    finally:
+        scan.close()
+    return first.fields.get(RUN_ID_FIELD) if first is not None and first.record_type == "warcinfo" else None
 
 
 def completed_files(archive_dir: str | Path) -> list[str]:

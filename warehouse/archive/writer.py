@@ -10,7 +10,6 @@ renames them), keeping every complete record.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import zlib
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from warehouse import locks
 from warehouse.archive.reader import REFERS_TO_FILENAME, REFERS_TO_OFFSET, RUN_ID_FIELD, payload_digest
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -48,6 +48,16 @@ class Exchange:
     body: bytes  # as received: still in its Content-Encoding, transfer chunking undone
     fetched_at: datetime
     protocol: str = "HTTP/1.1"
+
+
+class _RecordWriter(WARCWriter):
+    """warcio's writer, without the digests the format leaves optional: no WARC-Block-Digest
+    (each gzip member has its CRC-32, and the response's WARC-Payload-Digest stays), no payload
+    digest of a request's body. Each costs a SHA-1 and about 60 bytes that gzip cannot shrink:
+    together about 4 % of an archived page (benchmarks/archive.py)."""
+
+    def ensure_digest(self, record, block=True, payload=True):
+        super().ensure_digest(record, block=False, payload=payload and record.rec_type == "response")
 
 
 @lru_cache(maxsize=65536)
@@ -102,7 +112,7 @@ class ArchiveWriter:
         self.max_bytes = max_bytes
         self.known = known if known is not None else PayloadIndex()
         self.info = info or {}
-        self.builder = WARCWriter(None, gzip=False, warc_version="1.1")
+        self.builder = _RecordWriter(None, gzip=False, warc_version="1.1")
         self.completed: list[str] = []  # files closed so far, relative to directory
         self.responses = 0  # exchanges written; `revisits` of them as revisit records
         self.revisits = 0
@@ -110,7 +120,6 @@ class ArchiveWriter:
         self._name = ""
         self._size = 0
         self._sequence = 0
-        self._warcinfo_id = ""
 
     def write(self, exchange: Exchange) -> dict:
         """Archive one exchange (response or revisit record, then the request record); return
@@ -151,7 +160,7 @@ class ArchiveWriter:
         reason = _reason(exchange.status)
         headers = [(k, v) for k, v in exchange.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
         http = StatusAndHeaders(f"{exchange.status} {reason}".strip(), headers, protocol=exchange.protocol)
-        warc_headers = {"WARC-Date": _iso(exchange.fetched_at), "WARC-Warcinfo-ID": self._warcinfo_id}
+        warc_headers = {"WARC-Date": _iso(exchange.fetched_at)}
         if prior is not None:
             warc_headers[REFERS_TO_FILENAME] = prior["warc_file"]
             warc_headers[REFERS_TO_OFFSET] = str(prior["warc_offset"])
@@ -171,8 +180,7 @@ class ArchiveWriter:
         http = StatusAndHeaders(f"{exchange.method} {target} {exchange.protocol}", headers, is_http_request=True)
         return self.builder.create_warc_record(
             exchange.url, "request", http_headers=http,
-            warc_headers_dict={"WARC-Date": _iso(exchange.fetched_at), "WARC-Concurrent-To": response_id,
-                               "WARC-Warcinfo-ID": self._warcinfo_id})
+            warc_headers_dict={"WARC-Date": _iso(exchange.fetched_at), "WARC-Concurrent-To": response_id})
 
     # -- files --------------------------------------------------------------------------------
 
@@ -188,20 +196,19 @@ class ArchiveWriter:
             except FileExistsError:
                 continue
             break
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        locks.try_lock_fd(fd)  # a new file (O_EXCL): nobody else can hold it
         self._fd, self._size = fd, 0
         fields = {"software": "belarus-focus-warehouse (warcio)", "format": "WARC File Format 1.1",
                   RUN_ID_FIELD: self.run_id or "", **self.info}
-        warcinfo = self.builder.create_warcinfo_record(self._name, fields)
-        self._warcinfo_id = warcinfo.rec_headers.get_header("WARC-Record-ID")
-        self._append(warcinfo)
+        # each file starts with its warcinfo record (records do not repeat its id: optional)
+        self._append(self.builder.create_warcinfo_record(self._name, fields))
 
     def _open_path(self) -> Path:
         return self.directory / (self._name + OPEN_SUFFIX)
 
     def _append(self, record) -> tuple[int, int]:
         plain = BytesIO()
-        WARCWriter(plain, gzip=False, warc_version="1.1").write_record(record)  # gzip below: level 6, not 9
+        _RecordWriter(plain, gzip=False, warc_version="1.1").write_record(record)  # gzip below: level 6, not 9
         compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
         member = memoryview(compressor.compress(plain.getvalue()) + compressor.flush())
         offset = self._size
@@ -223,9 +230,7 @@ def finish_leftovers(directory: str | Path) -> list[str]:
             fd = os.open(path, os.O_RDWR)
         except FileNotFoundError:
             continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not locks.try_lock_fd(fd):
             os.close(fd)
             continue  # its writer is alive
         try:

@@ -13,12 +13,11 @@ trends, terms, neighbours, health.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..config import resolve_db_path
+from ..atomic import atomic_write, check_target
 from ..db import WarehouseError
 from .data import Filters, ReportData, load, parse_since
 from .health import crawl_health, warning_count
@@ -85,23 +84,9 @@ def write_report(db: str | Path, out: str | Path, filters: Filters = Filters(),
     out = Path(out)
     if not out.parent.is_dir():
         raise WarehouseError(f"no folder {out.parent} to write the report into: create it or choose another --out")
+    check_target(out)  # before the work: --out /dev/stdout or a folder is refused at once
     page = render(load(db, filters), generated_at)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise WarehouseError(f"cannot write {out}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise WarehouseError(f"cannot write {out}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 def main(args) -> int:

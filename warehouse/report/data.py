@@ -17,6 +17,7 @@ import duckdb
 from .. import migrate
 from ..config import SQL_DIR
 from ..db import WarehouseNotInitialised, WarehouseUsageError, connect, one_line
+from ..sqlfiles import run_sql_file, sql_text
 from ..status import run_checks
 
 REPORT_SQL_DIR = SQL_DIR / "report"
@@ -54,7 +55,7 @@ def parse_since(text: str | None) -> date | None:
 
 
 def query_text(name: str) -> str:
-    return (REPORT_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return sql_text(REPORT_SQL_DIR / f"{name}.sql")
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> list[dict]:
@@ -109,7 +110,7 @@ def load(db: str | Path, filters: Filters) -> ReportData:
 
 
 def _load(con: duckdb.DuckDBPyConnection, db: Path, filters: Filters) -> ReportData:
-    known = [r[0] for r in con.execute("select distinct category from articles order by 1").fetchall()]
+    known = [r[0] for r in run_sql_file(con, REPORT_SQL_DIR / "categories.sql")]
     if filters.category is not None and known and filters.category not in known:
         raise WarehouseUsageError(
             f"no category {filters.category!r} in warehouse {db}; known: {', '.join(known)}")

@@ -6,6 +6,7 @@ anywhere, offline, and prints the same.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from .svg import esc
@@ -15,6 +16,7 @@ CATEGORY_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4
 STATUS_COLORS = {"negative": "#D55E00", "neutral": "#A3ABB6", "positive": "#009E73"}
 OTHER_STATUS_COLORS = ("#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#999933")
 NO_STATUS_COLOR = "#E3E6EA"
+FOLDED_STATUS_COLOR = "#5B6575"  # the words beyond OTHER_STATUS_COLORS, one colour for all
 
 CSS = """
 :root { --ink: #1d2430; --muted: #5b6575; --rule: #d9dee6; --accent: #0b5394; --warn: #b3261e; }
@@ -90,19 +92,34 @@ def category_colors(categories: list[str]) -> dict[str, str]:
     return {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(categories)}
 
 
-def status_order(statuses) -> list[str | None]:
-    """The site's three statuses first (bad to good), any other word alphabetically, no status last."""
-    known = [s for s in ("negative", "neutral", "positive") if s in statuses]
-    others = sorted(s for s in statuses if s is not None and s not in STATUS_COLORS)
-    return known + others + ([None] if None in statuses else [])
+@dataclass
+class StatusPalette:
+    """How the status mix colours its words.
+
+    order: every status, drawn bottom up: the site's three (bad to good), other words with a colour
+    of their own (most articles first), the folded words (alphabetically), no status last.
+    folded: the words beyond the five spare colours; they share FOLDED_STATUS_COLOR and one key
+    entry, each segment still its own mark with its word in the tooltip. Any number of words fits.
+    """
+    order: list[str | None]
+    colors: dict[str | None, str]
+    folded: list[str]
 
 
-def status_colors(statuses: list[str | None]) -> dict[str | None, str]:
-    colors: dict[str | None, str] = {}
-    others = iter(OTHER_STATUS_COLORS * 4)
-    for s in statuses:
-        colors[s] = NO_STATUS_COLOR if s is None else STATUS_COLORS.get(s) or next(others)
-    return colors
+def status_palette(articles: dict[str | None, int]) -> StatusPalette:
+    """The palette for statuses with these article counts (None: no status)."""
+    known = [s for s in STATUS_COLORS if s in articles]
+    others = sorted((s for s in articles if s is not None and s not in STATUS_COLORS),
+                    key=lambda s: (-articles[s], s))
+    spare = len(OTHER_STATUS_COLORS)
+    own = others if len(others) <= spare else others[:spare - 1]  # the last colour gives way to the fold
+    folded = sorted(others[len(own):])
+    colors: dict[str | None, str] = {s: STATUS_COLORS[s] for s in known}
+    colors.update(zip(own, OTHER_STATUS_COLORS))
+    colors.update((s, FOLDED_STATUS_COLOR) for s in folded)
+    if None in articles:
+        colors[None] = NO_STATUS_COLOR
+    return StatusPalette(known + own + folded + ([None] if None in articles else []), colors, folded)
 
 
 def status_name(status: str | None) -> str:

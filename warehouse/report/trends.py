@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .data import ReportData
-from .page import category_colors, month_label, section, source, status_colors, status_name, status_order
+from .page import category_colors, month_label, section, source, status_name, status_palette
 from .svg import Callout, Point, Segment, Series, data_attrs, esc, line_chart, stacked_bars
 
 
@@ -59,11 +59,19 @@ def articles_per_month(data: ReportData) -> str:
     return section("articles", "Articles per month", lede, body)
 
 
+def _key_entry(status: str | None, color: str, title: str | None = None) -> str:
+    tip = f' title="{esc(title)}"' if title else ""
+    return f'<span{tip}><i style="background:{color}"></i>{esc(status_name(status))}</span>'
+
+
 def status_mix(data: ReportData) -> str:
     rows = data.status_mix
     months = sorted({r["month"] for r in data.articles_monthly})
-    statuses = status_order({r["category_status"] for r in rows})
-    colors = status_colors(statuses)
+    articles: dict[str | None, int] = defaultdict(int)
+    for r in rows:
+        articles[r["category_status"]] += r["articles"]
+    palette = status_palette(articles)
+    statuses, colors = palette.order, palette.colors
     cells: dict[tuple, list[dict]] = defaultdict(list)
     for r in rows:
         cells[(r["category"], r["month"])].append(r)
@@ -88,7 +96,14 @@ def status_mix(data: ReportData) -> str:
             stacks.append(stack)
         charts.append(stacked_bars(f"status-mix-{category}", [month_label(m) for m in months], stacks,
                                    label=f"Category status per month: {category}", ymax=ymax, heading=category))
-    key = "".join(f'<span><i style="background:{colors[s]}"></i>{esc(status_name(s))}</span>' for s in statuses)
+    folded = set(palette.folded)
+    entries = [_key_entry(s, colors[s]) for s in statuses if s is not None and s not in folded]
+    if palette.folded:  # one entry for the words sharing a colour; its tooltip lists them
+        entries.append(_key_entry(f"{len(palette.folded)} other words", colors[palette.folded[0]],
+                                  title="; ".join(palette.folded)))
+    if None in colors:
+        entries.append(_key_entry(None, colors[None]))
+    key = "".join(entries)
     lede = ("Each month's articles of a category split by the status the site gives them, on one scale for "
             "all categories. Hover a segment for its count.")
     body = (f'<div class="key">{key}</div><div class="grid">{"".join(f"<figure>{c}</figure>" for c in charts)}</div>'

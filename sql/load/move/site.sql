@@ -113,13 +113,13 @@ where src_url in (select case when old_wins then new_url else old_url end from _
 
 delete from articles where url in (select old_url from _move_merged);
 
-delete from _article_terms
+delete from internal._article_terms
 where url in (select old_url from _move_merged) or url in (select new_url from _move_merged);
 
-delete from _article_terms_source
+delete from internal._article_terms_source
 where url in (select old_url from _move_merged) or url in (select new_url from _move_merged);
 
-delete from _similarity_content
+delete from internal._similarity_content
 where url_a in (select old_url from _move_merged) or url_a in (select new_url from _move_merged)
    or url_b in (select old_url from _move_merged) or url_b in (select new_url from _move_merged);
 
@@ -134,17 +134,17 @@ set url = m.new_url
 from _move_articles as m
 where article_versions.url = m.old_url;
 
-update _article_terms
+update internal._article_terms as terms
 set url = m.new_url
 from _move_articles as m
-where _article_terms.url = m.old_url;
+where terms.url = m.old_url;
 
-update _article_terms_source
+update internal._article_terms_source as terms
 set url = m.new_url
 from _move_articles as m
-where _article_terms_source.url = m.old_url;
+where terms.url = m.old_url;
 
-update _similarity_content
+update internal._similarity_content
 set url_a = _moved_url(url_a, $from_sites::varchar[], $to_site),
     url_b = _moved_url(url_b, $from_sites::varchar[], $to_site)
 where list_contains($from_sites::varchar[], _site_of(url_a)) or list_contains($from_sites::varchar[], _site_of(url_b));
