@@ -14,12 +14,16 @@ Docs: https://docs.scrapy.org/en/latest/topics/signals.html#response-downloaded
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
 import os
 import re
+import signal
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
 
 from scrapy import signals
@@ -37,8 +41,10 @@ from warehouse.config import resolve_db_path, resolve_staging_dir
 
 logger = logging.getLogger(__name__)
 
-# Exchanges handed to the writer thread and not yet written, at most (each holds its page).
-MAX_PENDING = 64
+# Exchanges handed to the writer process and not yet written, at most (each holds its page).
+MAX_PENDING = 256
+# Exchanges sent to the writer process together: one message per batch instead of per page.
+BATCH = 8
 
 
 class WarcArchiver:
@@ -49,16 +55,16 @@ class WarcArchiver:
         self.db_path = db_path
         self.max_bytes = max_bytes
         self.known = None
-        self.writer: ArchiveWriter | None = None
+        self.process: ProcessPoolExecutor | None = None  # the writer, started when the spider opens
+        self.batch: list[Exchange] = []
         self.failed = False
         self.seconds = 0.0  # the crawl thread's time in response_downloaded
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
         self.pending: deque[Future] = deque()
-        for handler, signal in ((self.spider_opened, signals.spider_opened),
+        for handler, event in ((self.spider_opened, signals.spider_opened),
                                 (self.response_downloaded, signals.response_downloaded),
                                 (self.spider_idle, signals.spider_idle),
                                 (self.spider_closed, signals.spider_closed)):
-            crawler.signals.connect(handler, signal=signal)
+            crawler.signals.connect(handler, signal=event)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -83,27 +89,36 @@ class WarcArchiver:
                         len(finished), ", ".join(finished))
             self.stats.set_value("archive/leftovers_finished", len(finished))
         self.known = known_payloads(self.archive_dir, self.db_path)
+        # Started now, not at the first response: the process takes a second to import warcio,
+        # which the crawl would otherwise wait out with its first pages queued behind it.
+        self.process = self._start_writer()
+        self.pending.append(self.process.submit(_ready))
 
     def response_downloaded(self, response, request, spider):
-        # Written by a thread of its own, in order: gzip and SHA-1 run there without the GIL, on
-        # the other core, and the crawl's thread mostly just hands the exchange over. A crawl
-        # killed meanwhile loses the few exchanges not yet written, never a record in the file.
+        # Written by a process of its own, in order: building, digesting and gzipping records is
+        # mostly Python, which a thread would run under the crawl's GIL, taking turns with the
+        # crawl; a process runs it on the other core, and the crawl's thread only hands the
+        # exchanges over. A crawl killed meanwhile takes the writer with it (PR_SET_PDEATHSIG),
+        # losing the few exchanges not yet written, never a record in the file.
         if self.failed:
             return
         started = time.perf_counter()
-        if self.writer is None:
-            self.writer = self._new_writer()
-        self.pending.append(self.thread.submit(self._write, exchange(request, response)))
-        while self.pending and (self.pending[0].done() or len(self.pending) > MAX_PENDING):
-            self.pending.popleft().result()  # past MAX_PENDING the crawl waits for the disk
+        self.batch.append(exchange(request, response))
+        if len(self.batch) >= BATCH:
+            self._send()
         self.seconds += time.perf_counter() - started
 
-    def _write(self, item: Exchange):  # in the archive's thread
-        if self.failed:
-            return
+    def _send(self):
+        batch, self.batch = self.batch, []
+        if batch and not self.failed:
+            self.pending.append(self.process.submit(_write, batch))
+        while self.pending and (self.pending[0].done() or len(self.pending) * BATCH > MAX_PENDING):
+            self._settle(self.pending.popleft())  # past MAX_PENDING the crawl waits for the disk
+
+    def _settle(self, future: Future):
         try:
-            self.writer.write(item)
-        except OSError as exc:
+            future.result()
+        except (OSError, BrokenProcessPool) as exc:
             # The crawl goes on (its items are spooled apart); the log and the stats say what is missing.
             self.failed = True
             logger.error("Archiving stopped: cannot write to %s: %s", self.archive_dir, exc)
@@ -116,25 +131,26 @@ class WarcArchiver:
 
     def spider_closed(self, spider, reason):
         self._close()
-        self.thread.shutdown(wait=True)
+        if self.process is not None:
+            self.process.shutdown(wait=True)
 
     def _close(self):
-        if self.writer is None:
+        if self.process is None:
             return
-        self.thread.submit(self._close_file).result()  # after every exchange handed over before
-        self.pending.clear()
-        for name in ("responses", "revisits"):
-            self.stats.set_value(f"archive/{name}", getattr(self.writer, name))
-        self.stats.set_value("archive/files", len(self.writer.completed))
+        self._send()
+        while self.pending:
+            self._settle(self.pending.popleft())
+        try:
+            responses, revisits, files = self.process.submit(_close_file).result()
+        except (OSError, BrokenProcessPool) as exc:
+            logger.error("Cannot close the archive file in %s: %s", self.archive_dir, exc)
+            return
+        self.stats.set_value("archive/responses", responses)
+        self.stats.set_value("archive/revisits", revisits)
+        self.stats.set_value("archive/files", files)
         self.stats.set_value("archive/write_seconds", round(self.seconds, 3))  # what archiving cost the crawl
 
-    def _close_file(self):  # in the archive's thread
-        try:
-            self.writer.close()
-        except OSError as exc:
-            logger.error("Cannot close the archive file in %s: %s", self.archive_dir, exc)
-
-    def _new_writer(self) -> ArchiveWriter:
+    def _start_writer(self) -> ProcessPoolExecutor:
         # The warehouse pipeline names the run in open_spider; a worker of a shared crawl also
         # has a worker name, since its run's other workers write files too.
         run_id = self.stats.get_value("warehouse/run_id") or self.stats.get_value("frontier/run") or _own_run_id()
@@ -142,8 +158,51 @@ class WarcArchiver:
         prefix = "bif-" + "-".join(_safe(part) for part in (run_id, worker) if part)
         info = {"robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
                 "http-header-user-agent": self.crawler.settings.get("USER_AGENT") or ""}
-        return ArchiveWriter(self.archive_dir, prefix, run_id=run_id, max_bytes=self.max_bytes,
-                             known=self.known, info=info)
+        # spawn, not fork: a fork of a process running Twisted's and DuckDB's threads may hold
+        # their locks forever.
+        return ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+            initargs=(os.getpid(), str(self.archive_dir), prefix, run_id, self.max_bytes, self.known, info))
+
+
+# -- in the writer process --------------------------------------------------------------------
+
+_writer: ArchiveWriter | None = None
+
+
+def _start(parent: int, directory, prefix, run_id, max_bytes, known, info) -> None:
+    global _writer
+    _die_with(parent)
+    # A Ctrl-C or a service manager's SIGTERM reaches the whole process group: the crawl decides
+    # how to stop, and closes the writer after what it handed over is written.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _writer = ArchiveWriter(directory, prefix, run_id=run_id, max_bytes=max_bytes, known=known, info=info)
+
+
+def _die_with(parent: int) -> None:
+    """Be killed when the crawl dies (Linux): its archive file then stays `.open`, as after a
+    kill -9 of a crawl that wrote in a thread, for the next crawl to finish."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the crawl died before the call above
+        os._exit(1)
+
+
+def _ready() -> None:
+    pass
+
+
+def _write(batch: list[Exchange]) -> None:
+    for item in batch:
+        _writer.write(item)
+
+
+def _close_file() -> tuple[int, int, int]:
+    _writer.close()
+    return _writer.responses, _writer.revisits, len(_writer.completed)
 
 
 def exchange(request, response) -> Exchange:

@@ -475,6 +475,7 @@ def test_pruned_candidates_are_ranked_by_cosine_not_by_dot_product(con, monkeypa
     # crowd every shortlist. Here each text is repeated 1 to 6 times (the cosines stay the same).
     monkeypatch.setitem(similarity.PRUNING, "exact_up_to", 0)
     monkeypatch.setitem(similarity.PRUNING, "shortlist", 15)
+    monkeypatch.setitem(similarity.PRUNING, "shortlist_terms", 0)  # 15 candidates, not more
     corpus = {url: (language, " ".join([body] * (1 + i % 6)))
               for i, (url, (language, body)) in enumerate(many_term_corpus(120).items())}
     load_corpus(con, corpus)

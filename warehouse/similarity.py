@@ -21,10 +21,13 @@ from .sqlfiles import run_sql_file, statements
 logger = logging.getLogger(__name__)
 
 
-# How hard similarity_content prunes (sql/refresh/04_similarity_content.sql explains them): each
-# article's heaviest terms that find candidates, the candidates scored exactly, and the archive
-# size up to which nothing is pruned (03_similarity_vectors.sql).
-PRUNING = {"top_terms": 40, "shortlist": 40, "exact_up_to": 500, "candidate_postings": 2000}
+# How hard similarity_content prunes (sql/refresh/04_similarity_content.sql and
+# 03_similarity_vectors.sql explain them): each article's heaviest terms; how many postings (other
+# articles' heavy terms) its candidate search may walk, which bounds pass 1's work per article
+# where terms are heavy in many articles; the shortlist scored exactly, at least `shortlist`
+# candidates and as many as hold `shortlist_terms` terms at the average vector length; and the
+# archive size up to which nothing is pruned.
+PRUNING = {"top_terms": 40, "candidate_postings": 10000, "shortlist": 40, "shortlist_terms": 20000, "exact_up_to": 500}
 # A statement that binds $chunk_first and $chunk_last runs once per chunk of documents: the
 # candidate pairs of one chunk are what the refresh holds at once (04_similarity_content.sql).
 # Each document of a chunk can pair with every other one, so a chunk holds CHUNK_PAIRS / archive

@@ -4,17 +4,19 @@
 --
 -- Comparing every pair on every term is quadratic in the archive (about 50 million pairs at
 -- 10,000 articles), so the neighbours are found in two passes and only then scored exactly:
---   1. candidates: each article keeps its $top_terms heaviest terms; two articles are candidates
---      when they share one of those, ranked by the dot product over the shared heavy terms
---      divided by the candidate's norm: the cosine over those terms but for the article's own
---      norm, the same for all its candidates (by the bare dot product, long articles would crowd
---      every shortlist);
---   2. each article keeps its $shortlist best candidates, and those pairs get the exact cosine
---      over all their terms, which orders them and is the stored score.
+--   1. candidates: each article keeps its $top_terms heaviest terms; it finds its candidates
+--      through the heaviest of those, as many as a budget of postings allows (all of them unless
+--      they are heavy in many articles: _similarity_generating_terms in 03), among the heavy
+--      terms of every other article. The candidates are ranked by the dot product over the terms
+--      they were found through, divided by the candidate's norm: the cosine over those terms but
+--      for the article's own norm, the same for all its candidates (by the bare dot product, long
+--      articles would crowd every shortlist);
+--   2. each article keeps its shortlist of best candidates ($shortlist, more for an article that
+--      the budget limited: 03, _similarity_pruning), and those pairs get the exact cosine over all
+--      their terms, which orders them and is the stored score.
 -- Heavy terms carry most of a vector's length, so a true neighbour almost always shares some
 -- and ranks high in pass 1 (recall@10 against the all-pairs computation: benchmarks/README.md).
--- When no article has more than $top_terms terms nothing is pruned: exact; nor is a small
--- archive (03_similarity_vectors.sql, _similarity_pruning).
+-- A small archive is not pruned: exact (03_similarity_vectors.sql, _similarity_pruning).
 --
 -- This statement runs once per chunk of documents, $chunk_first to $chunk_last (bound by
 -- warehouse.similarity, smaller chunks for a larger archive): an article's neighbours depend
@@ -26,6 +28,7 @@
 insert into internal._similarity_content
 with
 
+-- the chunk's articles' generating terms, against every article's heavy terms
 chunk as (
     select doc, term_id, weight
     from _similarity_generating_terms
@@ -46,8 +49,9 @@ shortlist as materialized (
     select candidate_pairs.doc_a, candidate_pairs.doc_b
     from candidate_pairs
     join _similarity_norms as norm_b on norm_b.doc = candidate_pairs.doc_b
+    join _similarity_shortlists as shortlist_a on shortlist_a.doc = candidate_pairs.doc_a
     qualify row_number() over (partition by doc_a order by heavy_dot / norm_b.norm desc, doc_b)
-        <= (select shortlist from _similarity_pruning)
+        <= shortlist_a.shortlist
 ),
 
 -- pass 2: the exact dot product over all the terms the two articles share: each term of a
