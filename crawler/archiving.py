@@ -14,12 +14,10 @@ Docs: https://docs.scrapy.org/en/latest/topics/signals.html#response-downloaded
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
 import re
-import signal
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,11 +29,11 @@ from scrapy.exceptions import NotConfigured
 
 from warehouse.archive import (
     DEFAULT_MAX_BYTES,
-    ArchiveWriter,
     Exchange,
     finish_leftovers,
     known_payloads,
     resolve_archive_dir,
+    writer_process,
 )
 from warehouse.config import resolve_db_path, resolve_staging_dir
 
@@ -92,7 +90,7 @@ class WarcArchiver:
         # Started now, not at the first response: the process takes a second to import warcio,
         # which the crawl would otherwise wait out with its first pages queued behind it.
         self.process = self._start_writer()
-        self.pending.append(self.process.submit(_ready))
+        self.pending.append(self.process.submit(writer_process.ready))
 
     def response_downloaded(self, response, request, spider):
         # Written by a process of its own, in order: building, digesting and gzipping records is
@@ -111,7 +109,7 @@ class WarcArchiver:
     def _send(self):
         batch, self.batch = self.batch, []
         if batch and not self.failed:
-            self.pending.append(self.process.submit(_write, batch))
+            self.pending.append(self.process.submit(writer_process.write, batch))
         while self.pending and (self.pending[0].done() or len(self.pending) * BATCH > MAX_PENDING):
             self._settle(self.pending.popleft())  # past MAX_PENDING the crawl waits for the disk
 
@@ -141,7 +139,7 @@ class WarcArchiver:
         while self.pending:
             self._settle(self.pending.popleft())
         try:
-            responses, revisits, files = self.process.submit(_close_file).result()
+            responses, revisits, files = self.process.submit(writer_process.close_file).result()
         except (OSError, BrokenProcessPool) as exc:
             logger.error("Cannot close the archive file in %s: %s", self.archive_dir, exc)
             return
@@ -161,48 +159,8 @@ class WarcArchiver:
         # spawn, not fork: a fork of a process running Twisted's and DuckDB's threads may hold
         # their locks forever.
         return ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=writer_process.start,
             initargs=(os.getpid(), str(self.archive_dir), prefix, run_id, self.max_bytes, self.known, info))
-
-
-# -- in the writer process --------------------------------------------------------------------
-
-_writer: ArchiveWriter | None = None
-
-
-def _start(parent: int, directory, prefix, run_id, max_bytes, known, info) -> None:
-    global _writer
-    _die_with(parent)
-    # A Ctrl-C or a service manager's SIGTERM reaches the whole process group: the crawl decides
-    # how to stop, and closes the writer after what it handed over is written.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _writer = ArchiveWriter(directory, prefix, run_id=run_id, max_bytes=max_bytes, known=known, info=info)
-
-
-def _die_with(parent: int) -> None:
-    """Be killed when the crawl dies (Linux): its archive file then stays `.open`, as after a
-    kill -9 of a crawl that wrote in a thread, for the next crawl to finish."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the crawl died before the call above
-        os._exit(1)
-
-
-def _ready() -> None:
-    pass
-
-
-def _write(batch: list[Exchange]) -> None:
-    for item in batch:
-        _writer.write(item)
-
-
-def _close_file() -> tuple[int, int, int]:
-    _writer.close()
-    return _writer.responses, _writer.revisits, len(_writer.completed)
 
 
 def exchange(request, response) -> Exchange:
