@@ -22,7 +22,6 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -35,6 +34,7 @@ from warehouse.archive import (
     resolve_archive_dir,
     writer_process,
 )
+from warehouse.clock import new_run_id, utc_now
 from warehouse.config import resolve_db_path, resolve_staging_dir
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class WarcArchiver:
     def _start_writer(self) -> ProcessPoolExecutor:
         # The warehouse pipeline names the run in open_spider; a worker of a shared crawl also
         # has a worker name, since its run's other workers write files too.
-        run_id = self.stats.get_value("warehouse/run_id") or self.stats.get_value("frontier/run") or _own_run_id()
+        run_id = self.stats.get_value("warehouse/run_id") or self.stats.get_value("frontier/run") or new_run_id()
         worker = self.stats.get_value("frontier/worker")
         prefix = "bif-" + "-".join(_safe(part) for part in (run_id, worker) if part)
         info = {"robots": "obey" if self.crawler.settings.getbool("ROBOTSTXT_OBEY") else "ignore",
@@ -172,7 +172,7 @@ def exchange(request, response) -> Exchange:
         status=response.status,
         response_headers=_headers(response.headers),
         body=response.body,
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=utc_now(),
         protocol=response.protocol or "HTTP/1.1",
     )
 
@@ -185,6 +185,3 @@ def _headers(headers) -> list[tuple[str, str]]:
 def _safe(part: str) -> str:
     return re.sub(r"[^\w.-]+", "_", str(part))
 
-
-def _own_run_id() -> str:
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}"
