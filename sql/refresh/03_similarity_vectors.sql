@@ -55,7 +55,8 @@ select
     case when count(*) <= $exact_up_to then 9223372036854775807
         else $shortlist end as shortlist,
     case when count(*) <= $exact_up_to then 9223372036854775807
-        else greatest($shortlist, cast(round($shortlist_terms / avg(terms)) as bigint)) end as long_shortlist
+        else greatest($shortlist, cast(round($shortlist_terms / avg(terms)) as bigint)) end as long_shortlist,
+    count(*) as documents
 from _similarity_norms;
 
 -- each article's heaviest terms: what finds its candidates and ranks them (see 04)

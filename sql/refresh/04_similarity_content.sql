@@ -45,13 +45,25 @@ candidate_pairs as (
     group by a.doc, b.doc
 ),
 
+-- each article's best candidates (its shortlist's length of them): max_by keeps a heap of the
+-- top ones per article, where ranking all of each article's candidates took a sort; the doc
+-- breaks ties, so that the same archive always gives the same shortlist
 shortlist as materialized (
-    select candidate_pairs.doc_a, candidate_pairs.doc_b
-    from candidate_pairs
-    join _similarity_norms as norm_b on norm_b.doc = candidate_pairs.doc_b
-    join _similarity_shortlists as shortlist_a on shortlist_a.doc = candidate_pairs.doc_a
-    qualify row_number() over (partition by doc_a order by heavy_dot / norm_b.norm desc, doc_b)
-        <= shortlist_a.shortlist
+    select doc_a, unnest(list_slice(candidates, 1, shortlist)) as doc_b
+    from (
+        select
+            candidate_pairs.doc_a,
+            any_value(shortlist_a.shortlist) as shortlist,
+            max_by(
+                candidate_pairs.doc_b,
+                {'rank': heavy_dot / norm_b.norm, 'doc': -candidate_pairs.doc_b},
+                (select least(long_shortlist, documents) from _similarity_pruning)
+            ) as candidates
+        from candidate_pairs
+        join _similarity_norms as norm_b on norm_b.doc = candidate_pairs.doc_b
+        join _similarity_shortlists as shortlist_a on shortlist_a.doc = candidate_pairs.doc_a
+        group by candidate_pairs.doc_a
+    )
 ),
 
 -- pass 2: the exact dot product over all the terms the two articles share: each term of a
@@ -81,17 +93,15 @@ scored as (
     join _similarity_norms as norm_b on norm_b.doc = exact_dots.doc_b
 ),
 
-named as (
-    select url_a.url as url_a, url_b.url as url_b, scored.score
-    from scored
-    join _similarity_documents as url_a on url_a.doc = scored.doc_a
-    join _similarity_documents as url_b on url_b.doc = scored.doc_b
-),
-
+-- ranked before the urls are joined in: documents are numbered in url order, so the smaller
+-- doc_b is the smaller url_b
 ranked as (
-    select *, row_number() over (partition by url_a order by score desc, url_b) as rank
-    from named
+    select *, row_number() over (partition by doc_a order by score desc, doc_b) as rank
+    from scored
+    qualify rank <= 10
 )
 
-select url_a, url_b, score, rank from ranked
-where rank <= 10;
+select url_a.url as url_a, url_b.url as url_b, ranked.score, ranked.rank
+from ranked
+join _similarity_documents as url_a on url_a.doc = ranked.doc_a
+join _similarity_documents as url_b on url_b.doc = ranked.doc_b;
