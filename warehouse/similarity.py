@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 # where terms are heavy in many articles; the shortlist scored exactly, at least `shortlist`
 # candidates and as many as hold `shortlist_terms` terms at the average vector length; and the
 # archive size up to which nothing is pruned.
-PRUNING = {"top_terms": 40, "candidate_postings": 10000, "shortlist": 40, "shortlist_terms": 20000, "exact_up_to": 500}
+PRUNING = {"top_terms": 40, "candidate_postings": 20000, "shortlist": 40, "shortlist_terms": 10000, "exact_up_to": 500}
 # A statement that binds $chunk_first and $chunk_last runs once per chunk of documents: the
 # candidate pairs of one chunk are what the refresh holds at once (04_similarity_content.sql).
 # Each document of a chunk can pair with every other one, so a chunk holds CHUNK_PAIRS / archive
