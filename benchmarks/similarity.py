@@ -3,8 +3,12 @@
     python benchmarks/similarity.py --articles 10000            # build, refresh, read views
     python benchmarks/similarity.py --articles 2000 --recall    # also recall@10 against exact
     python benchmarks/similarity.py --articles 10000 --recall --recall-sample 500
+    python benchmarks/similarity.py --articles 10000 --corpus offline --recall --recall-sample 500
 
-Builds a warehouse of generated articles (about 600 words each: 45 % stop words, two topics
+`--corpus offline` takes the bodies of the offline site's articles instead (what
+benchmarks/reparse.py imports: few topics, every heavy term heavy in about an eighth of the
+archive, the hardest case for the pruning). Otherwise it builds a warehouse of generated
+articles (about 600 words each: 45 % stop words, two topics
 per article, a long Zipf tail; 70 % English, 30 % Russian; 8 categories over 10 years), then
 times each step in a fresh child process so that its peak RSS (VmHWM) is the step's own.
 Figures go to benchmarks/README.md; this is not a test.
@@ -27,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
+from warehouse.demo_site import build_site  # noqa: E402
 from warehouse.migrate import migrate  # noqa: E402
 from warehouse.similarity import refresh_similarity  # noqa: E402
 
@@ -142,6 +147,25 @@ def generate(path: Path, articles: int, topic_share: float = 0.17, seed: int = 1
             for position, dst in enumerate(rng.sample(others, min(3, len(others))), start=1):
                 links.append({"src_url": url, "dst_url": dst, "position": position})
             links.append({"src_url": url, "dst_url": f"https://belarusinfocus.test/gone/{rng.randrange(10**6)}", "position": 4})
+    write_archive(path, rows, links)
+
+
+def generate_offline(path: Path, articles: int) -> None:
+    """The first `articles` ordinary articles of the offline site built at that size (as
+    benchmarks/reparse.py picks them), with their bodies as generated."""
+    site = build_site(articles=articles)
+    chosen = [a for a in site.articles if a.kind == "ordinary"]
+    while len(chosen) < articles:
+        site = build_site(articles=2 * len(site.articles))
+        chosen = [a for a in site.articles if a.kind == "ordinary"]
+    rows = [{"url": "https://belarusinfocus.info" + a.path, "site": "https://belarusinfocus.info",
+             "language": a.language, "category": a.category, "title": a.title,
+             "published_at": a.sort_at.isoformat(), "category_status": a.category_status, "body": a.body,
+             "content_hash": f"h{i}"} for i, a in enumerate(chosen[:articles])]
+    write_archive(path, rows, [])
+
+
+def write_archive(path: Path, rows: list[dict], links: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
         (Path(tmp) / "l.jsonl").write_text("\n".join(json.dumps(r) for r in links), encoding="utf-8")
@@ -236,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topic-share", type=float, default=0.17,
                         help="share of an article's words from its main topic (half that from a second one); "
                              "the rest are stop words (45 %%) and a Zipf tail: lower is harder to match")
+    parser.add_argument("--corpus", choices=("generated", "offline"), default="generated")
     parser.add_argument("--db", type=Path, help="warehouse file (default: a temporary one; an existing one is reused)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -246,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         db = args.db or Path(tmp) / "bench.duckdb"
         if not db.exists():
             started = time.perf_counter()
-            generate(db, args.articles, args.topic_share)
+            if args.corpus == "offline":
+                generate_offline(db, args.articles)
+            else:
+                generate(db, args.articles, args.topic_share)
             print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f} s -> {db}")
         print(f"refresh_similarity: {measure('refresh', db)}")
         for view in VIEWS:
