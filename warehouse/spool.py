@@ -30,6 +30,7 @@ skipped and counted) and renaming it to `.jsonl`, so it loads like any sealed ba
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import re
@@ -56,6 +57,11 @@ def batch_run_id(path: str | Path) -> str:
     return match["run_id"]
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
@@ -65,7 +71,8 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        # one level: the encoder calls back here for what the fields hold (asdict deep-copies it all)
+        return {name: getattr(value, name) for name in _field_names(type(value))}
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     if isinstance(value, Path):
@@ -198,7 +205,7 @@ class Spool:
         """An article item (a dict, or the dataclass itself)."""
         # The top level only: encode() turns nested dataclasses (similar links) into objects, and
         # dataclasses.asdict's deep copy of every field costs more than the encoding.
-        fields = ({field.name: getattr(item, field.name) for field in dataclasses.fields(item)}
+        fields = ({name: getattr(item, name) for name in _field_names(type(item))}
                   if dataclasses.is_dataclass(item) else dict(item))
         self.append({"record": "article", **fields, "fetched_at": fetched_at})
 
