@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from warehouse.cli import main
 from warehouse.loader import Warehouse
 from warehouse.spool import Spool
 
@@ -26,6 +27,22 @@ SHARED = PROJECT_ROOT.parent / "shared"
 
 MINSK = timezone(timedelta(hours=3))
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    """`warehouse ARGV...` in this process: (exit code, stdout, stderr)."""
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error_line(err: str, *fragments: str) -> None:
+    """stderr is one `warehouse: error: ...` line, holding each fragment, and no traceback."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warehouse: error: "), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
 
 
 class FakeClock:

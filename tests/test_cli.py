@@ -18,24 +18,9 @@ import pytest
 from warehouse.cli import EXIT_FAILURE, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, build_parser, main
 from warehouse.spool import Spool
 from warehouse.staging import publish
-from tests.conftest import PROJECT_ROOT, T0, article
+from tests.conftest import PROJECT_ROOT, T0, article, assert_one_error_line, run_cli as run
 
 SUBCOMMANDS = ("init", "query", "export", "status", "load", "report", "reparse", "import-warc", "demo")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_error_line(err: str, *fragments: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("warehouse: error: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 @pytest.fixture(scope="module")

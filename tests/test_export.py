@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
-from tests.conftest import PROJECT_ROOT
+from warehouse.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
+from tests.conftest import PROJECT_ROOT, assert_one_error_line, run_cli as run
 from warehouse.db import WarehouseUsageError
 from warehouse.export import export
 
@@ -33,19 +33,6 @@ UTC = timezone.utc
 # RFC 3339 in UTC with a full offset: what Python 3.10's fromisoformat, Java and JS all accept.
 ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00")
 ISO_NAIVE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?")
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_error_line(err: str, *fragments: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("warehouse: error: "), err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def export_process(db: Path, name: str, fmt: str, out: Path, **env) -> subprocess.Popen:

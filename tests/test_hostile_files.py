@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, T0, article
-from warehouse.cli import EXIT_FAILURE, EXIT_OK, main
+from tests.conftest import PROJECT_ROOT, T0, article, run_cli as run
+from warehouse.cli import EXIT_FAILURE, EXIT_OK
 from warehouse.config import default_spool_dir, resolve_spool_dir
 from warehouse.loader import Warehouse
 from warehouse.spool import Spool
@@ -29,12 +29,6 @@ from warehouse.spool_owner import Owner, read_header
 
 RUN_A = "20240301T120000Z-runa"
 RUN_B = "20240301T120000Z-runb"
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def query(db: Path, sql: str) -> list[tuple]:

@@ -23,28 +23,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, T0, article, missing, wait_for
-from warehouse.cli import EXIT_OK, EXIT_USAGE, main
+from tests.conftest import PROJECT_ROOT, T0, article, assert_one_error_line, missing, run_cli as run, wait_for
+from warehouse.cli import EXIT_OK, EXIT_USAGE
 from warehouse.loader import Warehouse
 from warehouse.query import check_statement, connect_sandboxed, explained_statement
 from warehouse.spool import Spool
 
 SECRET = "TOP-SECRET-LINE-7f3a"
 HOSTILE_TITLE = "\x1b]0;pwned\x07Bread\x1b[2J\x1b[31m, butter\x9b1m\x00"
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_one_error_line(err: str, *fragments: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("warehouse: error: "), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
 
 
 def cli(*argv: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
