@@ -36,16 +36,12 @@ class LoadResult:
             f"{self.batches} batch(es) loaded: {self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.invalid} invalid, {self.errors} error record(s)"
         )
-        if self.moved:
-            text += f"; {self.moved} moved to the site's new host"
-        if self.skipped:
-            text += f"; {self.skipped} already loaded"
-        if self.torn:
-            text += f"; {self.torn} torn line(s) of crashed runs skipped"
-        if self.indexed:
-            text += f"; {self.indexed} archived response(s) indexed"
-        if self.failed:
-            text += f"; {len(self.failed)} batch(es) failed"
-        if self.foreign:
-            text += f"; {len(self.foreign)} batch(es) of another warehouse left in place"
-        return text
+        notes = [
+            (self.moved, f"{self.moved} moved to the site's new host"),
+            (self.skipped, f"{self.skipped} already loaded"),
+            (self.torn, f"{self.torn} torn line(s) of crashed runs skipped"),
+            (self.indexed, f"{self.indexed} archived response(s) indexed"),
+            (self.failed, f"{len(self.failed)} batch(es) failed"),
+            (self.foreign, f"{len(self.foreign)} batch(es) of another warehouse left in place"),
+        ]
+        return text + "".join(f"; {note}" for present, note in notes if present)
