@@ -79,6 +79,12 @@ def atomic_write(target: str | os.PathLike, write: Callable[[Path], object], mod
         tmp.unlink(missing_ok=True)
 
 
+def write_text(target: str | os.PathLike, text: str) -> Path:
+    """Write `text` (UTF-8) to `target` atomically, making its folder first."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 def fsync_dir(directory: str | os.PathLike) -> None:
     """Make renames in `directory` durable; some file systems cannot sync a folder, which is harmless."""
     with contextlib.suppress(OSError):

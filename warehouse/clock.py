@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from typing import Any
 
 Clock = Callable[[], datetime]
 
@@ -19,3 +20,10 @@ def new_run_id() -> str:
     the process that started it, so that two runs started in the same microsecond still differ.
     Letters, digits, `-` and `:` only: ids are parts of spool, staging and WARC file names."""
     return f"{utc_now():%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
+
+
+def iso_json(value: Any) -> str:
+    """json.dumps's default for the times and dates of the project's state files: ISO 8601."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -176,7 +176,8 @@ def check_complete(path: str | Path, sql_dir: Path | None = None) -> None:
     with con:
         try:
             tables = con.execute(sql_text(folder / "tables.sql")).fetchall()
-            highest = max((con.execute(sql_text(folder / "highest_block.sql"), {"table": name}).fetchone()[0]
+            highest_block = sql_text(folder / "highest_block.sql")
+            highest = max((con.execute(highest_block, {"table": name}).fetchone()[0]
                            for name, _ in tables), key=lambda block: -1 if block is None else block, default=None)
         except duckdb.Error as exc:
             raise translated(path, exc) or WarehouseError(f"cannot read warehouse {path}: {one_line(exc)}") from None

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def try_lock(path: str | os.PathLike, note_pid: bool = True) -> int | None:
+def try_lock(path: str | os.PathLike) -> int | None:
     """Take the exclusive lock on `path` (created if missing) without waiting.
 
     Returns the open descriptor that holds it (close it, or `release` it, to let go), or None
@@ -22,9 +22,8 @@ def try_lock(path: str | os.PathLike, note_pid: bool = True) -> int | None:
     if not try_lock_fd(fd):
         os.close(fd)
         return None
-    if note_pid:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     return fd
 
 

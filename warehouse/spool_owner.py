@@ -96,9 +96,10 @@ class Owner:
         if ids is None:
             ids = {}
         if named not in ids:
-            ids[named] = read_warehouse_id(named) if Path(named).exists() else None
-            if Path(named).exists() and ids[named] is None:
-                ids[named] = their_id  # there, but unreadable now (busy): leave the batch to it
+            there = Path(named).exists()
+            found = read_warehouse_id(named) if there else None
+            # there, but unreadable now (busy): leave the batch to it
+            ids[named] = their_id if there and found is None else found
         return ids[named] != their_id
 
 
@@ -164,8 +165,7 @@ def _recorded_runs(con: duckdb.DuckDBPyConnection) -> set[str]:
         return set()
 
 
-def _legacy_batch_is_mine(batch: Path, owner: Owner, legacy: Path, runs: set[str]) -> bool:
-    header = read_header(batch)
+def _legacy_batch_is_mine(batch: Path, header: dict | None, owner: Owner, legacy: Path, runs: set[str]) -> bool:
     if header is None:
         return batch_run_id(batch) in runs
     return owner.owns(header, legacy)
@@ -183,7 +183,7 @@ def adopt_legacy(con: duckdb.DuckDBPyConnection, db_path: str | Path, owner: Own
     moved = 0
     for batch in batches:
         target = spool_dir / batch.name
-        if target.exists() or not _legacy_batch_is_mine(batch, owner, legacy, runs):
+        if target.exists() or not _legacy_batch_is_mine(batch, read_header(batch), owner, legacy, runs):
             continue
         spool_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -208,8 +208,9 @@ def legacy_waiting(con: duckdb.DuckDBPyConnection, db_path: str | Path, owner: O
     for path in legacy.iterdir():
         if not BATCH_NAME.match(path.name):
             continue
-        if _legacy_batch_is_mine(path, owner, legacy, runs):
+        header = read_header(path)
+        if _legacy_batch_is_mine(path, header, owner, legacy, runs):
             mine += 1
-        elif read_header(path) is None:
+        elif header is None:
             unknown += 1
     return (legacy, mine, unknown) if mine or unknown else None

@@ -20,11 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from . import runs
-from .atomic import atomic_write
-from .db import WarehouseError, connect
+from .atomic import write_text
+from .clock import iso_json
+from .db import WarehouseError
 from .spool import BATCH_NAME
 from .spool_owner import Owner, absolute
 
@@ -34,21 +32,13 @@ RUN_SUFFIX = ".run.json"
 REFRESH_PENDING = "refresh-pending"
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to a run file")
-
-
 def write_run(spool_dir: str | Path, owner: dict[str, Any], run: dict[str, Any]) -> Path:
     """Keep a run's row (run_id, spider, started_at, finished_at, finish_reason, pages_fetched,
     items_invalid, items_undated) in the spool for the next load of the warehouse `owner` names
     (Owner.header(): its id and absolute path, as the run's batches name it)."""
-    spool_dir = Path(spool_dir)
-    spool_dir.mkdir(parents=True, exist_ok=True)
     owner = {**owner, "warehouse_path": absolute(owner["warehouse_path"])}
-    text = json.dumps({**run, "owner": owner}, default=_iso, ensure_ascii=False, indent=1)
-    return atomic_write(spool_dir / f"{run['run_id']}{RUN_SUFFIX}", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    text = json.dumps({**run, "owner": owner}, default=iso_json, ensure_ascii=False, indent=1)
+    return write_text(Path(spool_dir) / f"{run['run_id']}{RUN_SUFFIX}", text)
 
 
 def mark_refresh_pending(spool_dir: str | Path) -> None:
@@ -97,15 +87,12 @@ def record_spooled_runs(warehouse, spool_dir: str | Path) -> list[str]:
 
 
 def _record(warehouse, run: dict[str, Any]) -> None:
-    with connect(warehouse.path) as con:
-        try:
-            # Started already when only the end found the warehouse busy.
-            runs.start_shared(con, warehouse.sql_dir, run["run_id"], run.get("spider") or "belarusinfocus",
-                              datetime.fromisoformat(run["started_at"]))
-        except duckdb.CatalogException as exc:
-            raise warehouse._not_initialised(exc) from None
-        except (KeyError, ValueError) as exc:
-            raise WarehouseError(f"the run file of {run.get('run_id')} is incomplete ({exc}): fix or remove it") from None
+    try:
+        started_at = datetime.fromisoformat(run["started_at"])
+    except (KeyError, ValueError) as exc:
+        raise WarehouseError(f"the run file of {run.get('run_id')} is incomplete ({exc}): fix or remove it") from None
+    # Started already when only the end found the warehouse busy.
+    warehouse.start_shared_run(run["run_id"], run.get("spider") or "belarusinfocus", started_at)
     warehouse.finish_run(
         run["run_id"],
         finished_at=datetime.fromisoformat(run["finished_at"]),

@@ -37,7 +37,8 @@ from .batch_columns import JSON_COLUMNS
 from .config import SQL_DIR
 from .db import WarehouseError, one_line
 from . import locks
-from .atomic import atomic_write
+from .atomic import atomic_write, write_text
+from .clock import iso_json
 from .spool import batch_run_id, collect_batches, run_is_alive
 from .recrawl_state import KnownArticle
 from .sqlfiles import run_sql_file
@@ -72,12 +73,6 @@ def default_spool_dir(staging_dir: str | Path) -> Path:
 
 
 # -- the workers' side -------------------------------------------------------------------------
-
-def write_state_file(target: Path, text: str) -> Path:
-    """Write a manifest or known.json atomically, making its folder."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write(target, lambda part: part.write_text(text, encoding="utf-8"))
-
 
 def publish(batch: str | Path, staging_dir: str | Path, sql_dir: Path = SQL_DIR) -> Path:
     """Convert one sealed spool batch (`<run>.<worker>-<seq>.jsonl`) into a staging batch of the same
@@ -131,15 +126,8 @@ def publish_spool(spool_dir: str | Path, staging_dir: str | Path) -> int:
 def write_manifest(staging_dir: str | Path, manifest: dict[str, Any]) -> Path:
     """A worker's record of its part in a run (see module docstring), written when it stops."""
     name = spool_stem(manifest["run_id"], manifest["worker"]) + ".json"
-    text = json.dumps(manifest, default=json_value, ensure_ascii=False, indent=1)
-    return write_state_file(Path(staging_dir) / RUNS / name, text)
-
-
-def json_value(value: Any) -> str:
-    """json.dumps's default for the dates of manifests and known.json."""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to a manifest")
+    text = json.dumps(manifest, default=iso_json, ensure_ascii=False, indent=1)
+    return write_text(Path(staging_dir) / RUNS / name, text)
 
 
 @dataclass

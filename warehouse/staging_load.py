@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .load_result import LoadResult
-from .staging import FAILURES_KEPT_DAYS, KNOWN_STATE, RUNS, STAGED_BATCH, json_value, write_state_file
+from .atomic import write_text
+from .clock import iso_json
+from .staging import FAILURES_KEPT_DAYS, KNOWN_STATE, RUNS, STAGED_BATCH
 
 if TYPE_CHECKING:  # for the annotations only: the loader calls this module, never the other way
     from .loader import Warehouse
@@ -38,8 +40,8 @@ def write_known_state(warehouse: Warehouse, staging_dir: str | Path) -> Path:
         "failed": sorted(warehouse.known_failures(since=now - timedelta(days=FAILURES_KEPT_DAYS))),
         "articles": articles,
     }
-    text = json.dumps(document, default=json_value, ensure_ascii=False)
-    return write_state_file(Path(staging_dir) / KNOWN_STATE, text)
+    text = json.dumps(document, default=iso_json, ensure_ascii=False)
+    return write_text(Path(staging_dir) / KNOWN_STATE, text)
 
 
 def staged_batches(staging_dir: str | Path) -> list[tuple[Path, str]]:
