@@ -56,7 +56,7 @@ def checked_thresholds(settings) -> tuple[float, float, int]:
         if not 0 < shares[name] <= 1:
             raise UsageError(f"{name} must be a share above 0 and at most 1 (e.g. 0.5), not {settings.get(name)!r}")
     try:
-        minimum = settings.getint("CRAWL_HEALTH_MIN_RESPONSES", 10)
+        minimum = settings.getint("CRAWL_HEALTH_MIN_RESPONSES", 5)
     except ValueError:
         minimum = 0
     if minimum < 1:

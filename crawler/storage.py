@@ -60,11 +60,15 @@ class _SpoolingPipeline(ABC):
             try:
                 return self.spool_item(item)
             except WarehouseError as exc:  # a full disk (or a spool folder gone bad): stop the crawl
-                self.spool_failed = exc
-                self.stop(exc)
+                self.spool_refused(exc)
         self.stats.inc_value("warehouse/records_not_spooled")
         # Counted, and the reason is the crawl's one error line: each item is logged at DEBUG only.
         raise DropItem(f"not spooled: {self.spool_failed}", log_level="DEBUG")
+
+    def spool_refused(self, exc: WarehouseError) -> None:
+        """The spool refused a write: nothing more goes to it, and the crawl stops."""
+        self.spool_failed = self.spool_failed or exc
+        self.stop(exc)
 
     def stop(self, exc: WarehouseError) -> None:
         """The spool or the warehouse can take no more: fail the crawl with one line and close the
@@ -105,8 +109,7 @@ class _SpoolingPipeline(ABC):
             self.spool.append_error(url, kind, message, occurred_at=utc_now())
         except WarehouseError as exc:
             self.stats.inc_value("warehouse/records_not_spooled")
-            self.spool_failed = exc
-            self.stop(exc)
+            self.spool_refused(exc)
             return
         self.stats.inc_value("warehouse/errors")
         self.stats.inc_value(f"warehouse/errors/{kind}")
@@ -173,14 +176,12 @@ class WarehousePipeline(_SpoolingPipeline):
         try:
             self.spool.seal()
         except WarehouseError as exc:
-            self.spool_failed = self.spool_failed or exc
-            self.stop(exc)
+            self.spool_refused(exc)
         await self.loader.finish()
         try:
             self.spool.close()
         except WarehouseError as exc:
-            self.spool_failed = self.spool_failed or exc
-            self.stop(exc)
+            self.spool_refused(exc)
         self.report_spool()
         if self.record is not None:
             self.record.batches_waiting(self.loader.busy, self.loader.batches_left(), self.spool_dir)

@@ -111,6 +111,8 @@ def parse_chunk(archive_dir: str, tasks: list[Task], site: str, extra_hosts: tup
 
 # Below this many pages the pool costs more (starting its processes) than it saves.
 POOL_MIN_TASKS = 200
+# Archived bytes that likely hold that many pages (about 4 KB a page gzipped): worth starting the pool early.
+POOL_MIN_BYTES = POOL_MIN_TASKS * 4096
 CHUNK = 100
 
 

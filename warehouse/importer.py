@@ -30,20 +30,18 @@ from pathlib import Path
 
 from crawler.extraction.urls import is_article_url
 from crawler.hosts import DEFAULT_BASE_URL, SiteHosts, parse_site_hosts
-from warehouse.archive import ArchiveError, scan_warc
+from warehouse.archive import ArchiveError
 from warehouse.archive.index import IMPORTED, UrlMapper, current_site, insert_captures
-from warehouse.archive.quick_scan import quick_scan
+from warehouse.archive.quick_scan import scanned_records
 from warehouse.archive.reader import capture_rows
 from warehouse.atomic import atomic_write
 from warehouse.db import WarehouseError, WarehouseUsageError, connect
-from warehouse.extract import POOL_MIN_TASKS, Task, parse_archived, start_pool_early
+from warehouse.extract import POOL_MIN_BYTES, Task, parse_archived, start_pool_early
 from warehouse.loader import LoadResult
 from warehouse.offline_run import OfflineRun
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)  # a record without a WARC-Date: oldest
-# Files at least this large likely hold enough pages for the process pool (about 4 KB a page gzipped).
-POOL_MIN_BYTES = POOL_MIN_TASKS * 4096
 
 
 @dataclass
@@ -140,10 +138,7 @@ def _scan(archive: Path, name: str, hosts: SiteHosts, mapper: UrlMapper, tasks: 
 
     rows: list[dict] = []
     try:
-        records = quick_scan(path)
-        if records is None:  # warcio's scan, which names any damage
-            records = scan_warc(path, bodies=False, name=name)
-        rows.extend(capture_rows(selected(records), path, name))
+        rows.extend(capture_rows(selected(scanned_records(path, name)), path, name))
     except ArchiveError as exc:
         return rows, str(exc)
     return rows, None

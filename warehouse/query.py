@@ -152,7 +152,7 @@ def _failure(exc: BaseException) -> WarehouseError:
     return WarehouseError(f"query failed: {text}")
 
 
-def _execute(con: duckdb.DuckDBPyConnection, text: str, params: dict | None) -> dict:
+def _execute(con: duckdb.DuckDBPyConnection, text: str) -> dict:
     """Run `text` in a worker thread while this thread waits, interrupting it on Ctrl-C.
 
     Returns {"result": (columns, rows)} or {"error": exception}, plus "interrupted" after a
@@ -166,7 +166,7 @@ def _execute(con: duckdb.DuckDBPyConnection, text: str, params: dict | None) -> 
 
     def work() -> None:
         try:
-            cursor = con.execute(text, params) if params else con.execute(text)
+            cursor = con.execute(text)
             columns = [d[0] for d in cursor.description] if cursor.description else []
             outcome["result"] = (columns, cursor.fetchall())
         except BaseException as exc:  # handed to the main thread, which raises it
@@ -196,11 +196,11 @@ def _execute(con: duckdb.DuckDBPyConnection, text: str, params: dict | None) -> 
     return outcome
 
 
-def run_query(path: str | Path, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+def run_query(path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run one read-only statement in the sandbox; return (column names, rows)."""
     text = check_statement(sql)
     con = connect_sandboxed(path)
-    outcome = _execute(con, text, params)  # a KeyboardInterrupt here leaves the busy connection to the exit
+    outcome = _execute(con, text)  # a KeyboardInterrupt here leaves the busy connection to the exit
     con.close()
     if outcome.get("interrupted"):
         raise QueryInterrupted("query interrupted (Ctrl-C): nothing was changed")

@@ -21,7 +21,7 @@ from pathlib import Path
 from warehouse.archive import completed_files, resolve_archive_dir
 from warehouse.config import SQL_DIR, resolve_db_path
 from warehouse.db import WarehouseUsageError, connect
-from warehouse.extract import POOL_MIN_TASKS, Task, parse_archived, start_pool_early
+from warehouse.extract import POOL_MIN_BYTES, Task, parse_archived, start_pool_early
 from warehouse.offline_run import OfflineRun
 from warehouse.sqlfiles import run_sql_file
 
@@ -53,8 +53,8 @@ def parse_since(text: str | None) -> date | None:
 
 def reparse(db_path=None, since: date | None = None, url_like: str | None = None, archive_dir=None,
             workers: int | None = None) -> ReparseResult:
-    if _archive_bytes(resolve_archive_dir(archive_dir, db_path=resolve_db_path(db_path))) >= POOL_MIN_TASKS * 4096:
-        start_pool_early()  # its fork server loads the extraction while the run starts (about 4 KB a page)
+    if _archive_bytes(resolve_archive_dir(archive_dir, db_path=resolve_db_path(db_path))) >= POOL_MIN_BYTES:
+        start_pool_early()  # its fork server loads the extraction while the run starts
     with OfflineRun(db_path, "reparse", archive_dir) as run:
         archive = run.warehouse.archive_dir
         leftovers_changed = bool(run.total.new or run.total.updated or run.total.moved)

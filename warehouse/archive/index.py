@@ -25,7 +25,6 @@ from warehouse.archive.reader import ArchiveError, completed_files, file_run_id
 from warehouse.archive.writer import finish_leftovers
 from warehouse.atomic import atomic_write
 from warehouse.config import SQL_DIR
-from warehouse.db import rollback
 from warehouse.sqlfiles import run_sql_file
 
 logger = logging.getLogger(__name__)
@@ -99,17 +98,8 @@ def insert_captures(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict],
         "digests": [row["payload_digest"] for row in rows],
         "run_id": run_ids.pop() if len(run_ids) == 1 else None,
     }
-    counted = sql_dir / "archive" / "file_captures.sql"
-    before = run_sql_file(con, counted, {"name": name})[0][0]
-    con.begin()
-    try:
-        run_sql_file(con, sql_dir / "archive" / "insert_captures.sql", params)
-        added = run_sql_file(con, counted, {"name": name})[0][0]
-        con.commit()
-    except duckdb.Error:
-        rollback(con)
-        raise
-    return added - before
+    # one statement, so all or nothing; DuckDB answers with the rows it inserted
+    return run_sql_file(con, sql_dir / "archive" / "insert_captures.sql", params)[0][0]
 
 
 def index_archive(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, *, site: str | None = None,

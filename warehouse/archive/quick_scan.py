@@ -12,11 +12,11 @@ without a payload digest) makes it give up, and the caller scans the file with w
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from warehouse.archive.reader import (ScannedRecord, _status, _warc_date, _warcinfo_fields, capture_rows,
-                                      index_warc)
+                                      scan_warc)
 
 _FIRST_READ = 1 << 14  # bytes of a member read at first (ours are about 4 KB), then four times more
 _VERSIONS = (b"WARC/1.0", b"WARC/1.1")
@@ -26,10 +26,14 @@ _HTTP_TYPES = ("response", "revisit")
 def index_rows(archive_dir: str | Path, relative_path: str) -> Iterator[dict]:
     """reader.index_warc's `captures` rows of a file, from a quick scan when the file allows one."""
     path = Path(archive_dir) / relative_path
+    return capture_rows(scanned_records(path, relative_path), path, relative_path)
+
+
+def scanned_records(path: Path, name: str) -> Iterable[ScannedRecord]:
+    """Every record of the file at `path` (`name` in messages), without bodies: the quick scan,
+    or warcio's (which names any damage) where the quick one cannot tell."""
     records = quick_scan(path)
-    if records is None:  # warcio's scan, which names any damage
-        return index_warc(archive_dir, relative_path)
-    return capture_rows(records, path, relative_path)
+    return records if records is not None else scan_warc(path, bodies=False, name=name)
 
 
 def quick_scan(path: str | Path) -> list[ScannedRecord] | None:
