@@ -225,7 +225,7 @@ def test_escape_sequences_and_controls_are_not_stored(hostile):
     (title, body), = rows(db, "select title, body from articles where url = ?", [site.base_url + "/hostile/escapes"])
     assert title == "Escapes red and title"
     assert body == ("First paragraph with a bell, a backspace and a C1 CSI here.\n\n"
-                    "Second paragraph with an entity escape [5m and a NUL-free DEL end.")
+                    "Second paragraph with an entity escape and a NUL-free DEL end.")
     for (text,) in rows(db, "select concat_ws(' ', title, body, photo_credit, category_status_text) from articles"):
         controls = {ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"}
         assert not controls, f"control characters stored: {controls}"
@@ -244,8 +244,9 @@ def test_escape_sequences_and_controls_are_not_stored(hostile):
 ])
 def test_control_characters_are_stripped(raw, clean):
     assert strip_control_chars(raw) == clean
-    # after parsing (a character reference like &#27; makes an ESC) the normalised text has none either
-    assert not [ch for ch in normalize_whitespace(raw) if unicodedata.category(ch) == "Cc"]
+    # after parsing (a character reference like &#27; makes an ESC) the normalised text loses the
+    # same sequences
+    assert normalize_whitespace(raw) == " ".join(clean.split())
 
 
 def test_a_lying_header_gives_way_to_the_pages_own_meta_charset():

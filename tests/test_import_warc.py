@@ -94,6 +94,28 @@ def test_captures_of_several_dates_become_versions_in_date_order(db, tmp_path, p
         ("import-warc", "finished", ARTICLES, ARTICLES)]
 
 
+def test_older_captures_imported_later_go_before_the_stored_versions(db, tmp_path, pages):
+    """The newer captures first (as a crawl would have stored them), the older download later:
+    the same versions as one import of both, the newest still the row."""
+    newer = write_web_archive_warc(tmp_path / "newer.warc.gz", [
+        Snapshot("https://belarusinfocus.info" + p, LATER, edited(html)) for p, html in pages])
+    older = write_web_archive_warc(tmp_path / "older.warc.gz", [
+        Snapshot("https://belarusinfocus.info" + p, OLD, html) for p, html in pages])
+    assert main(["import-warc", str(newer), "--db", str(db)]) == 0
+    assert main(["import-warc", str(older), "--db", str(db)]) == 0
+
+    versions = rows(db, "select url, version, captured_at, body from article_versions order by url, version")
+    assert [(v, at) for _, v, at, _ in versions] == [(1, OLD), (2, LATER)] * ARTICLES
+    assert all(body.startswith("Corrected. ") == (v == 2) for _, v, _, body in versions)
+    assert rows(db, "select distinct version, first_seen_at, last_changed_at from articles") == [(2, OLD, LATER)]
+    assert all(body.startswith("Corrected. ") for (body,) in rows(db, "select body from articles"))
+    assert rows(db, "select items_new, items_updated from crawl_runs order by started_at") == [
+        (ARTICLES, 0), (0, ARTICLES)]
+    # and again: nothing twice
+    assert main(["import-warc", str(older), "--db", str(db)]) == 0
+    assert len(rows(db, "select * from article_versions")) == 2 * ARTICLES
+
+
 def test_other_records_load_nothing_and_are_counted(db, tmp_path, pages, capsys):
     warc = web_archive(tmp_path, pages)
     assert main(["import-warc", str(warc), "--db", str(db)]) == 0

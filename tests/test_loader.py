@@ -85,12 +85,63 @@ def test_changed_content_becomes_version_2_and_replaces_links(warehouse, spool_b
     assert rows(warehouse.path, "select dst_url, position from similar_links") == [("https://belarusinfocus.info/economy/d", 1)]
 
 
-def test_a_record_older_than_the_stored_version_does_not_overwrite_it(warehouse, spool_batch):
-    warehouse.load_batch(spool_batch([article(content_hash="hash-2")], run_id="r2", fetched_at=LATER))
-    result = warehouse.load_batch(spool_batch([article(content_hash="hash-1")], run_id="r1", fetched_at=T0))
+def test_a_record_older_than_the_stored_version_goes_into_the_history_at_its_date(warehouse, spool_batch):
+    warehouse.load_batch(spool_batch([article(content_hash="hash-2", title="Now")], run_id="r2", fetched_at=LATER))
+    result = warehouse.load_batch(spool_batch([article(content_hash="hash-1", title="Then")], run_id="r1", fetched_at=T0))
 
-    assert (result.updated, result.unchanged) == (0, 1)
-    assert rows(warehouse.path, "select content_hash, version, last_seen_at from articles") == [("hash-2", 1, LATER)]
+    assert (result.updated, result.unchanged) == (1, 0)
+    assert rows(warehouse.path, "select content_hash, title, version, first_seen_at, last_seen_at, last_changed_at from articles") == [
+        ("hash-2", "Now", 2, T0, LATER, LATER)
+    ]
+    assert rows(warehouse.path, "select version, content_hash, title, captured_at from article_versions order by version") == [
+        (1, "hash-1", "Then", T0), (2, "hash-2", "Now", LATER)
+    ]
+
+
+def test_a_late_record_between_two_versions_renumbers_the_later_ones(warehouse, spool_batch):
+    middle = T0 + timedelta(hours=12)
+    warehouse.load_batch(spool_batch([article(content_hash="h-1")], run_id="r1", fetched_at=T0))
+    warehouse.load_batch(spool_batch([article(content_hash="h-3")], run_id="r3", fetched_at=LATER))
+    links_before = rows(warehouse.path, "select * from similar_links order by all")
+
+    result = warehouse.load_batch(spool_batch([article(content_hash="h-2")], run_id="r2", fetched_at=middle))
+
+    assert result.updated == 1
+    assert rows(warehouse.path, "select version, content_hash, captured_at from article_versions order by version") == [
+        (1, "h-1", T0), (2, "h-2", middle), (3, "h-3", LATER)
+    ]
+    assert rows(warehouse.path, "select content_hash, version, last_changed_at from articles") == [("h-3", 3, LATER)]
+    assert rows(warehouse.path, "select * from similar_links order by all") == links_before
+
+
+def test_a_late_record_of_a_known_content_adds_no_version(warehouse, spool_batch):
+    middle = T0 + timedelta(hours=12)
+    warehouse.load_batch(spool_batch([article(content_hash="h-1")], run_id="r1", fetched_at=T0))
+    warehouse.load_batch(spool_batch([article(content_hash="h-2")], run_id="r3", fetched_at=LATER))
+
+    # the content in effect at its date: nothing changes but what was seen
+    same = warehouse.load_batch(spool_batch([article(content_hash="h-1")], run_id="r2", fetched_at=middle))
+    # the next version's content, seen before its stored date: that version moves back to it
+    sooner = warehouse.load_batch(spool_batch([article(content_hash="h-2")], run_id="r4",
+                                              fetched_at=middle + timedelta(hours=1)))
+
+    assert (same.updated, same.unchanged, sooner.updated, sooner.unchanged) == (0, 1, 0, 1)
+    assert rows(warehouse.path, "select version, content_hash, captured_at from article_versions order by version") == [
+        (1, "h-1", T0), (2, "h-2", middle + timedelta(hours=1))
+    ]
+    assert rows(warehouse.path, "select version, last_seen_at, last_changed_at from articles") == [
+        (2, LATER, middle + timedelta(hours=1))
+    ]
+
+
+def test_a_late_record_keeps_the_newest_validators_and_a_gone_mark(warehouse, spool_batch):
+    warehouse.load_batch(spool_batch([article(content_hash="h-2", etag='"new"')], run_id="r2", fetched_at=LATER))
+    with duckdb.connect(str(warehouse.path)) as con:
+        con.execute("update articles set gone_at = $t", {"t": LATER})
+
+    warehouse.load_batch(spool_batch([article(content_hash="h-1", etag='"old"')], run_id="r1", fetched_at=T0))
+
+    assert rows(warehouse.path, "select etag, gone_at, first_seen_at from articles") == [('"new"', LATER, T0)]
 
 
 def test_within_a_batch_the_last_record_of_a_url_wins(warehouse, spool_batch):

@@ -12,8 +12,9 @@ site of the stored articles; in an empty warehouse, the default base URL's).
 
 Captures of one article from several dates become versions in capture-date order: the i-th
 capture of every article goes into round i, and each round is merged in its own transaction,
-stamped with its capture's date (sql/load/1_stage.sql: a record older than the stored version
-is no new version, so an import never rewrites a newer history). A file damaged part-way:
+stamped with its capture's date. A capture older than the stored versions (captures imported
+after the crawls) goes into the history at its date (sql/load/1_stage.sql), so the order is the
+same whichever was loaded first. A file damaged part-way:
 every complete record before the damage is loaded, then one line says where it broke. A rerun
 copies nothing twice, indexes nothing twice, and finds every article unchanged.
 """

@@ -38,11 +38,11 @@ def strip_control_chars(text: str) -> str:
 
 def normalize_whitespace(text: str | None) -> str:
     """Collapse every run of Unicode whitespace (NBSP, thin spaces, newlines) to one space; drop
-    control characters (a character reference such as &#27; makes one after parsing)."""
+    terminal escape sequences and control characters (a character reference such as &#27;[5m
+    makes one after parsing)."""
     if not text:
         return ""
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
+    text = strip_control_chars(text)
     if not text.isascii() and _INVISIBLE.search(text):  # rare: search is cheaper than sub
         text = _INVISIBLE.sub("", text)
     # str.split() without arguments already splits on all Unicode whitespace, NBSP included.

@@ -13,6 +13,39 @@ select
 from _load_articles
 where outcome in ('new', 'updated');
 
+-- An older record loaded late goes into the history at its date (see 1_stage.sql): the versions
+-- after it move up by one, then it takes its place. The article's row keeps the newest version's
+-- content and counts one version more.
+update article_versions
+set version = article_versions.version + 1
+from _load_articles as n
+where article_versions.url = n.url and n.outcome = 'earlier' and article_versions.version >= n.at_version;
+
+insert into article_versions
+    (url, version, content_hash, title, published_at, period_start, period_end, authors,
+     category_status, category_status_text, photo_credit, body, captured_at)
+select
+    url, at_version, content_hash, title, published_at, period_start, period_end,
+    coalesce(authors, []), category_status, category_status_text, photo_credit, body, seen_at
+from _load_articles
+where outcome = 'earlier';
+
+update articles
+set version = articles.version + 1
+from _load_articles as n
+where articles.url = n.url and n.outcome = 'earlier';
+
+-- A version seen before its stored date: it was captured then.
+update article_versions
+set captured_at = n.seen_at
+from _load_articles as n
+where article_versions.url = n.url and n.outcome = 'seen_earlier' and article_versions.version = n.at_version;
+
+update articles
+set last_changed_at = n.seen_at
+from _load_articles as n
+where articles.url = n.url and n.outcome = 'seen_earlier' and n.at_version = articles.version;
+
 insert into articles
     (url, site, language, category, title, published_at, period_start, period_end, authors,
      category_status, category_status_text, photo_credit, body, word_count, content_hash, version,
@@ -44,10 +77,13 @@ set title = n.title,
 from _load_articles as n
 where articles.url = n.url and n.outcome = 'updated';
 
--- greatest(): a record loaded late must not move last_seen_at backwards.
+-- A record loaded late moves first_seen_at back, never last_seen_at, and leaves the validators
+-- (etag, last_modified) of the newest fetch, which the next crawl's revalidation sends.
 update articles
-set last_seen_at = greatest(articles.last_seen_at, n.seen_at),
-    etag = coalesce(n.etag, articles.etag),
-    last_modified = coalesce(n.last_modified, articles.last_modified)
+set first_seen_at = least(articles.first_seen_at, n.seen_at),
+    last_seen_at = greatest(articles.last_seen_at, n.seen_at),
+    etag = case when n.seen_at >= articles.last_seen_at then coalesce(n.etag, articles.etag) else articles.etag end,
+    last_modified = case when n.seen_at >= articles.last_seen_at
+        then coalesce(n.last_modified, articles.last_modified) else articles.last_modified end
 from _load_articles as n
-where articles.url = n.url and n.outcome = 'unchanged';
+where articles.url = n.url and n.outcome in ('unchanged', 'earlier', 'seen_earlier');

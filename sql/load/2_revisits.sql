@@ -1,7 +1,8 @@
 -- Revisits of stored articles that carry no content (see the spool records in warehouse/spool.py):
 --   seen  the page answered 304 Not Modified: the article is unchanged, only last_seen_at moves;
 --   gone  the page answered 404 or 410: the article is kept and marked gone, never deleted.
--- A full article record (2_merge_articles.sql) also clears gone_at: the page is back.
+-- A full article record (2_merge_articles.sql) fetched after the page went also clears gone_at:
+-- the page is back (an older capture loaded late says nothing about now).
 
 create or replace temp table _load_revisits as
 select r.batch, r.record, r.url, coalesce(r.fetched_at, $now) as seen_at
@@ -24,4 +25,4 @@ where articles.url = v.url and v.record = 'gone';
 update articles
 set gone_at = null
 from _load_articles as n
-where articles.url = n.url and articles.gone_at is not null;
+where articles.url = n.url and articles.gone_at is not null and n.seen_at >= articles.gone_at;

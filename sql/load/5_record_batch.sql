@@ -15,8 +15,8 @@ articles as (
     select
         batch,
         count(*) filter (where outcome = 'new') as new,
-        count(*) filter (where outcome = 'updated') as updated,
-        count(*) filter (where outcome = 'unchanged') as unchanged
+        count(*) filter (where outcome in ('updated', 'earlier')) as updated,
+        count(*) filter (where outcome in ('unchanged', 'seen_earlier')) as unchanged
     from _load_articles
     group by batch
 ),
