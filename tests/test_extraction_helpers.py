@@ -164,6 +164,10 @@ BASE = "https://belarusinfocus.info"
         (f"{BASE}/economy/some-slug?fbclid=IwAR0&gclid=1&yclid=2", f"{BASE}/economy/some-slug"),
         (f"{BASE}/economy?page=2&utm_campaign=x", f"{BASE}/economy?page=2"),
         (f"{BASE}/economy?sort=date&page=2", f"{BASE}/economy?sort=date&page=2"),  # order kept, not sorted
+        # an article's pager parameter pages its sidebar: the same article
+        (f"{BASE}/international-relations/minsk-seeks?page=1", f"{BASE}/international-relations/minsk-seeks"),
+        (f"{BASE}/ru/economy/slug/?paged=2&q=1", f"{BASE}/ru/economy/slug?q=1"),
+        (f"{BASE}/analytics/economy/?paged=7", f"{BASE}/analytics/economy?paged=7"),  # a listing keeps it
         (f"{BASE}/", f"{BASE}/"),
         (BASE, f"{BASE}/"),
         ("HTTPS://BelarusInFocus.info:443/ru/economy/slug/", f"{BASE}/ru/economy/slug"),

@@ -116,6 +116,17 @@ def test_older_captures_imported_later_go_before_the_stored_versions(db, tmp_pat
     assert len(rows(db, "select * from article_versions")) == 2 * ARTICLES
 
 
+def test_an_address_with_a_sidebar_pager_is_the_same_article(db, tmp_path, pages):
+    """A web archive holds the dated rendering's articles also as `...?page=1` (the pager of a
+    sidebar block): one row per article, with both captures as its versions."""
+    path, html = pages[0]
+    warc = write_web_archive_warc(tmp_path / "pager.warc.gz", [
+        Snapshot("https://belarusinfocus.info" + path + "?page=1", OLD, html),
+        Snapshot("https://belarusinfocus.info" + path, LATER, edited(html))])
+    assert main(["import-warc", str(warc), "--db", str(db)]) == 0
+    assert rows(db, "select url, version from articles") == [("https://belarusinfocus.pro" + path, 2)]
+
+
 def test_other_records_load_nothing_and_are_counted(db, tmp_path, pages, capsys):
     warc = web_archive(tmp_path, pages)
     assert main(["import-warc", str(warc), "--db", str(db)]) == 0

@@ -59,7 +59,10 @@ def _is_tracking(name: str) -> bool:
 
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """The canonical form: scheme and host as given (lower-cased), no fragment, no tracking
-    parameters, no trailing slash except the root "/", other parameters in their order.
+    parameters, no trailing slash except the root "/", other parameters in their order. An
+    article's address also loses a pager parameter (?page=N, ?paged=N): on an article it pages a
+    block of the sidebar, and the page is the same article (the dated rendering's addresses in
+    web archives carry one).
 
     ``base`` resolves a relative URL first. Unlike w3lib's canonicalize_url this neither sorts
     nor re-encodes the query: "?page=2&sort=date" stays as the site wrote it.
@@ -76,10 +79,11 @@ def _canonical(url: str) -> str:
     if not url.isascii() or _UNSAFE.search(url):
         url = safe_url_string(url)  # percent-encode non-ASCII paths, IDNA hosts
     parts = urlsplit(url)
-    tracking = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True) if _is_tracking(name)]
-    if tracking:
+    dropped = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)
+               if _is_tracking(name) or (name in _PAGE_PARAMS and is_article_url(url))]
+    if dropped:
         # w3lib keeps each remaining "key=value" byte for byte and in order.
-        parts = urlsplit(url_query_cleaner(url, tracking, remove=True, unique=False))
+        parts = urlsplit(url_query_cleaner(url, dropped, remove=True, unique=False))
     scheme = parts.scheme.lower()
     netloc = parts.netloc.lower()
     if parts.port and _DEFAULT_PORTS.get(scheme) == parts.port:
