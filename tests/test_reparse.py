@@ -233,7 +233,22 @@ def test_page_that_no_longer_parses_is_an_error_and_keeps_its_version(crawls, tm
     assert rows(db, "select items_invalid from crawl_runs where spider = 'reparse'") == [(1,)]
 
 
+def session_processes(session: int) -> list[str]:
+    """The command lines of the processes still in a session (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session and fields[0] != "Z":
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return found
+
+
 def test_killed_reparse_is_finished_by_running_it_again(crawls, tmp_path, breaker):
+    """A kill -9 of the reparse alone (as the OOM killer does it, not of its process group):
+    its pool's workers and fork server end too, and the next reparse finishes the work."""
     db = copy_warehouse(crawls["broken"], tmp_path / "w")
     spool = resolve_spool_dir(db_path=db)
     proc = subprocess.Popen([sys.executable, "-m", "warehouse", "reparse", "--db", str(db)], cwd=ROOT,
@@ -244,9 +259,14 @@ def test_killed_reparse_is_finished_by_running_it_again(crawls, tmp_path, breake
         while not any(p.stat().st_size for p in spool.glob("*.jsonl.part")) and time.monotonic() < deadline:
             assert proc.poll() is None, "the reparse ended before it could be killed"
             time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)  # the reparse and its pool's workers
+        assert len(session_processes(proc.pid)) >= 3, "no pool workers to leave behind"
+        os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == [], "processes left behind by the killed reparse"
     assert rows(db, "select finish_reason from crawl_runs where spider = 'reparse'") == [(None,)]
     proc = warehouse_cli(env_with(breaker, None), "reparse", "--db", str(db))
     assert proc.returncode == 0, proc.stderr

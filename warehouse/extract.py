@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -129,7 +131,8 @@ def parse_archived(archive_dir: str | Path, tasks: list[Task], site: str, extra_
                 progress.advance(len(outcomes))
                 yield from outcomes
             return
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                 initializer=exit_with, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(parse_chunk, str(archive_dir), chunk, site, extra_hosts) for chunk in chunks]
             for future in futures:
                 outcomes = future.result()
@@ -144,6 +147,36 @@ def _pool_context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["warehouse.extract"])
     return context
+
+
+def exit_with(command: int) -> None:
+    """The pool's initializer: end this worker when the command that started the pool dies.
+
+    A worker waits for its next chunk on a queue whose pipe it holds open itself, and its parent
+    is the fork server, which lives as long as its workers do: after a `kill -9` of the command
+    alone (the OOM killer, a service manager that kills the main process), the fork server and
+    the workers would wait for ever. A thread waits for the command's end instead (a pidfd, else
+    a poll each second) and ends the process."""
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(command)
+        except (AttributeError, OSError):  # no pidfd here, or the command is gone already
+            while _alive(command):
+                time.sleep(1)
+        else:
+            select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-command", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def start_pool_early() -> None:
