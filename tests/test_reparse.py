@@ -276,6 +276,34 @@ def test_killed_reparse_is_finished_by_running_it_again(crawls, tmp_path, breake
     assert rows(db, "select max(version) from articles") == [(2,)]  # each repaired once
 
 
+def test_a_sigterm_stops_the_reparse_cleanly_and_the_next_one_finishes(crawls, tmp_path, breaker):
+    """SIGTERM to the reparse alone (a service manager, `timeout`): one line, the run recorded
+    as shut down, no worker left, the signal's own exit status; the next reparse finishes."""
+    db = copy_warehouse(crawls["broken"], tmp_path / "w")
+    spool = resolve_spool_dir(db_path=db)
+    proc = subprocess.Popen([sys.executable, "-m", "warehouse", "reparse", "--db", str(db)], cwd=ROOT,
+                            env=env_with(breaker, "slow:0.03"), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size for p in spool.glob("*.jsonl.part")) and time.monotonic() < deadline:
+        assert proc.poll() is None, "the reparse ended before it could be stopped"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+
+    assert proc.returncode == -signal.SIGTERM
+    assert stderr.splitlines() == ["warehouse: error: reparse stopped by SIGTERM: the pages it extracted are kept "
+                                   "and load first when it runs again"]
+    deadline = time.monotonic() + 15
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(proc.pid) == []
+    assert rows(db, "select finish_reason from crawl_runs where spider = 'reparse'") == [("shutdown",)]
+    proc = warehouse_cli(env_with(breaker, None), "reparse", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert tables(db) == tables(crawls["good"])
+
+
 def test_reparse_covers_imported_pages(crawls, tmp_path, breaker):
     """A web archive's capture imported after the broken crawl is newer: reparse reads it."""
     db = copy_warehouse(crawls["broken"], tmp_path / "w")

@@ -8,6 +8,8 @@ Exit codes:
        unknown table or view, a command not implemented yet
     3  the warehouse is locked (busy) by another process: retry when it has finished
   130  interrupted (Ctrl-C)
+  SIGTERM or SIGHUP: the command cleans up (a reparse or import records its run as stopped), says
+       so in one line, then ends by the signal as the sender meant (143 and 129 in a shell)
 
 Every error is one line on stderr, "warehouse: error: <what is wrong and what to do>".
 """
@@ -29,6 +31,7 @@ from .db import WarehouseError, WarehouseUsageError, check_complete, one_line, r
 from .loader import LoadResult, Warehouse
 from .output import FORMATS, escape_controls, render, render_json
 from .spool import check_folder
+from .stop_signals import stop_signals_raise
 from .spool_owner import foreign_line, legacy_folder
 from .spooled_runs import clear_refresh_pending, record_spooled_runs, refresh_pending
 from .query import run_query
@@ -237,11 +240,16 @@ def cmd_report(args) -> int:
     return report.main(args)
 
 
+# What a stopped reparse or import leaves: its spooled records, which its next run loads first.
+KEPT = "the pages it extracted are kept and load first when it runs again"
+
+
 def cmd_reparse(args) -> int:
     from . import reparse  # lazy: it loads the crawler's extraction
 
     since = reparse.parse_since(args.since)
-    result = reparse.reparse(resolve_db_path(args.db), since=since, url_like=args.url)
+    with stop_signals_raise("reparse", notice=KEPT):
+        result = reparse.reparse(resolve_db_path(args.db), since=since, url_like=args.url)
     print(f"warehouse {resolve_db_path(args.db)}: {result.summary()}")
     return EXIT_OK
 
@@ -249,7 +257,8 @@ def cmd_reparse(args) -> int:
 def cmd_import_warc(args) -> int:
     from . import importer  # lazy: it loads the crawler's extraction
 
-    result = importer.import_warcs(args.files, resolve_db_path(args.db))
+    with stop_signals_raise("import-warc", notice=KEPT):
+        result = importer.import_warcs(args.files, resolve_db_path(args.db))
     print(f"warehouse {resolve_db_path(args.db)}: {result.summary()}")
     for damage in result.damaged:
         print(f"warehouse: error: {damage}; every complete record before it was loaded", file=sys.stderr)

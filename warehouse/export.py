@@ -22,8 +22,6 @@ import contextlib
 import os
 import re
 import secrets
-import signal
-import threading
 from pathlib import Path
 
 import duckdb
@@ -32,6 +30,7 @@ from .atomic import check_target, replace_file
 from .config import SQL_DIR
 from .db import WarehouseError, WarehouseUsageError, connect, one_line, quote_identifier
 from .sqlfiles import run_sql_file
+from .stop_signals import stop_signals_raise
 
 EXPORT_SQL_DIR = SQL_DIR / "export"
 
@@ -46,7 +45,6 @@ FORMATS: dict[str, str] = {
 TEMP_NAME = re.compile(r"\..+\.tmp-(?P<pid>\d+)-[0-9a-f]{8}")  # see _create_temp
 
 # Signals that end an export early; each is turned into an exception while the temp file exists.
-_STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s))
 
 
 def _quote_literal(text: str) -> str:
@@ -116,44 +114,6 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
     return removed
 
 
-class _Stopped(BaseException):
-    """A stop signal arrived during an export: raised so cleanup runs before the process ends."""
-
-
-@contextlib.contextmanager
-def _stop_signals_raise():
-    """Within the block, SIGINT/SIGTERM/SIGHUP raise instead of ending the process at once (the
-    default for SIGTERM and SIGHUP, which skips `finally`); DuckDB reports one that arrives during a
-    query as "Query interrupted". After the block, the first signal is delivered again to the
-    handler that was there before: the default one ends the process as the sender meant, Python's
-    SIGINT handler raises KeyboardInterrupt. Signals being ignored (nohup) stay ignored."""
-    if threading.current_thread() is not threading.main_thread():  # only it may set handlers
-        yield
-        return
-    received: list[int] = []
-
-    def handler(signum, frame):
-        received.append(signum)
-        if len(received) == 1:  # a second signal must not interrupt the cleanup of the first
-            raise _Stopped(signum)
-
-    previous = {}
-    for signum in _STOP_SIGNALS:
-        if signal.getsignal(signum) not in (signal.SIG_IGN, None):
-            previous[signum] = signal.signal(signum, handler)
-    try:
-        yield
-    except BaseException:
-        if not received:
-            raise
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
-    if received:
-        signal.raise_signal(received[0])
-        raise WarehouseError(f"export interrupted by {signal.Signals(received[0]).name}")
-
-
 def _create_temp(out: Path) -> Path:
     """Create the empty temp file for `out` beside it (same file system, so the rename is atomic),
     first making missing folders and deleting stale temp files. Created here rather than by COPY so
@@ -178,7 +138,7 @@ def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
         raise WarehouseUsageError(f"--out {out} is a folder: give a file name, e.g. {out / (name + '.' + fmt)}")
     if out.parent.is_dir():  # else nothing is there yet; _create_temp makes or blames the folder
         check_target(out)  # before any work: --out /dev/stdout, a symlink or a FIFO is refused
-    with _stop_signals_raise(), connect(db, read_only=True) as con:
+    with stop_signals_raise(), connect(db, read_only=True) as con:
         relation = resolve_relation(con, name)  # a wrong name fails before any file is touched
         con.execute("set TimeZone = 'UTC'")  # for anything the text projection does not cover
         # DuckDB draws a progress bar on stdout after 2 s, even when stdout is a pipe or a file.

@@ -131,13 +131,17 @@ def parse_archived(archive_dir: str | Path, tasks: list[Task], site: str, extra_
                 progress.advance(len(outcomes))
                 yield from outcomes
             return
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                                 initializer=exit_with, initargs=(os.getpid(),)) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                   initializer=exit_with, initargs=(os.getpid(),))
+        try:
             futures = [pool.submit(parse_chunk, str(archive_dir), chunk, site, extra_hosts) for chunk in chunks]
             for future in futures:
                 outcomes = future.result()
                 progress.advance(len(outcomes))
                 yield from outcomes
+        finally:
+            # stopped early (a signal, an error): the chunks not started yet are dropped, not waited for
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         progress.done()
 

@@ -19,6 +19,8 @@ from warehouse.db import WarehouseError, require_existing
 from warehouse.extract import Outcome
 from warehouse.loader import LoadResult, Warehouse, utc_now
 from warehouse.spool import Spool
+from warehouse.spooled_runs import clear_refresh_pending, mark_refresh_pending, refresh_pending
+from warehouse.stop_signals import Stopped
 
 logger = logging.getLogger(__name__)
 BATCH_RECORDS = 500  # as WAREHOUSE_BATCH_SIZE's default: a crawl's batch
@@ -97,21 +99,33 @@ class OfflineRun:
         return result
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        stopped = exc_type is not None and issubclass(exc_type, (KeyboardInterrupt, Stopped))
         try:
             if self.spool is not None:
                 self.spool.close()
             if exc_type is None and not self.failed:
                 self.finish_reason = "finished"
-            elif exc_type is KeyboardInterrupt:
+            elif stopped:
                 self.finish_reason = "shutdown"
             self.warehouse.finish_run(self.run_id, finished_at=utc_now(), finish_reason=self.finish_reason,
                                       pages_fetched=0, items_invalid=self.invalid)
-            needed = self.refresh_needed
-            if needed is None:
-                needed = bool(self.total.new or self.total.updated or self.total.moved)
-            if needed:
-                started = time.perf_counter()
-                self.warehouse.refresh()  # the similarity tables follow the articles, as after a crawl
-                logger.info("%s: similarity tables refreshed in %.1f s", self.spider, time.perf_counter() - started)
+            self._refresh(stopped)
         finally:
             self.lock.release()
+
+    def _refresh(self, stopped: bool) -> None:
+        """The similarity tables follow the articles, as after a crawl. The spool's note that they
+        are behind is set first and cleared once they are rebuilt: a run stopped before or during
+        the refresh (a Ctrl-C, a SIGTERM) leaves it to the next crawl or load."""
+        needed = self.refresh_needed
+        if needed is None:
+            needed = bool(self.total.new or self.total.updated or self.total.moved)
+        if not (needed or refresh_pending(self.spool_dir)):
+            return
+        mark_refresh_pending(self.spool_dir)
+        if stopped:
+            return
+        started = time.perf_counter()
+        self.warehouse.refresh()
+        clear_refresh_pending(self.spool_dir)
+        logger.info("%s: similarity tables refreshed in %.1f s", self.spider, time.perf_counter() - started)
