@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -188,6 +189,39 @@ def test_truncated_file_loads_what_precedes_the_damage_once(db, tmp_path, pages)
         assert rows(db, "select count(*) from article_versions") == [(4,)]
         assert rows(db, "select count(*) from captures") == [(4,)]
     assert rows(db, "select finish_reason from crawl_runs") == [("failed",), ("failed",)]
+    assert f"warehouse: error: {cut}: " in proc.stderr  # the file given, not its copy in the archive
+
+
+def test_a_file_cut_in_its_first_record_is_not_kept_in_the_archive(db, tmp_path, pages):
+    whole = write_web_archive_warc(tmp_path / "whole.warc.gz", [
+        Snapshot("https://belarusinfocus.info" + pages[0][0], OLD, pages[0][1])])
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:300])
+    proc = run_cli("import-warc", str(cut), "--db", str(db))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"warehouse: error: {cut}: ") and len(proc.stderr.splitlines()) == 1
+    assert completed_files(resolve_archive_dir(db_path=db)) == []
+    assert rows(db, "select count(*) from captures") == [(0,)]
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"", "is not a WARC file (it is empty)"),
+    (b"<!DOCTYPE html><html><body>Saved page</body></html>", "is not a WARC file (it starts with '<!DOCTYPE html>"),
+    (gzip.compress(b"not a warc at all"), "is not a WARC file (it starts with 'not a warc at all')"),
+    (b"\x1f\x8b\x08garbage", "is not a WARC file (it is gzip data that does not decompress)"),
+    (b"filedesc://IA-001.arc 0.0.0.0 20110101000000 text/plain 75\n", "is an ARC file"),
+])
+def test_a_file_that_is_no_warc_is_refused_before_anything_is_done(db, tmp_path, pages, content, says):
+    good = write_web_archive_warc(tmp_path / "good.warc.gz", [
+        Snapshot("https://belarusinfocus.info" + pages[0][0], OLD, pages[0][1])])
+    bad = tmp_path / "download.warc.gz"
+    bad.write_bytes(content)
+    proc = run_cli("import-warc", str(good), str(bad), "--db", str(db))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"warehouse: error: {bad} {says}") and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert rows(db, "select count(*) from articles") == [(0,)]
+    assert rows(db, "select count(*) from crawl_runs") == [(0,)]
+    assert completed_files(resolve_archive_dir(db_path=db)) == []
 
 
 def test_missing_file_is_one_clear_line(db, tmp_path):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -42,6 +43,7 @@ from warehouse.loader import LoadResult
 from warehouse.offline_run import OfflineRun
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_WARC_STARTS = (b"WARC/1.0", b"WARC/1.1", b"WARC/0.")
 _UNDATED = datetime.min.replace(tzinfo=timezone.utc)  # a record without a WARC-Date: oldest
 
 
@@ -67,8 +69,7 @@ class ImportResult:
 def import_warcs(files: list[str | Path], db_path=None, archive_dir=None, workers: int | None = None) -> ImportResult:
     paths = [Path(f) for f in files]
     for path in paths:
-        if not path.is_file():
-            raise WarehouseUsageError(f"no WARC file {path}: check the path")
+        _check_warc(path)
     result = ImportResult()
     with OfflineRun(db_path, "import-warc", archive_dir) as run:
         result.run_id = run.run_id
@@ -83,9 +84,12 @@ def import_warcs(files: list[str | Path], db_path=None, archive_dir=None, worker
         tasks: list[Task] = []
         for path in paths:
             name = copy_into_archive(path, archive)
-            rows, damage = _scan(archive, name, hosts, mapper, tasks, result.skipped)
-            with connect(run.db_path) as con:
-                insert_captures(con, name, rows, mapper)
+            rows, damage, readable = _scan(archive, name, str(path), hosts, mapper, tasks, result.skipped)
+            if readable:
+                with connect(run.db_path) as con:
+                    insert_captures(con, name, rows, mapper)
+            else:  # damaged from its first record: a copy no reader could use stays out of the archive
+                (archive / name).unlink(missing_ok=True)
             if damage:
                 result.damaged.append(damage)
             result.files += 1
@@ -121,14 +125,43 @@ def _rounds(tasks: list[Task]) -> list[int]:
     return rounds
 
 
-def _scan(archive: Path, name: str, hosts: SiteHosts, mapper: UrlMapper, tasks: list[Task],
-          skipped: Counter) -> tuple[list[dict], str | None]:
+def _check_warc(path: Path) -> None:
+    """Refuse, before anything is copied or loaded, a path that is no file or whose first bytes
+    are no WARC record (gzip per record or plain): an empty file, a page saved as HTML, an ARC."""
+    if not path.is_file():
+        raise WarehouseUsageError(f"no WARC file {path}: check the path")
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+    if head[:2] == _GZIP_MAGIC:
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 1 << 12)
+        except zlib.error:
+            head = b""
+    if head.startswith(_WARC_STARTS):
+        return
+    if not head:
+        why = "is empty" if path.stat().st_size == 0 else "is gzip data that does not decompress"
+    elif head.startswith(b"filedesc://"):
+        raise WarehouseUsageError(f"{path} is an ARC file (the web archives' older format): convert it with "
+                                  f"`warcio recompress {path} OUT.warc.gz` and import OUT.warc.gz")
+    else:
+        why = f"starts with {head[:40].decode('utf-8', 'replace')!r}"
+    raise WarehouseUsageError(f"{path} is not a WARC file (it {why}): give .warc or .warc.gz files, as web "
+                              "archives, wget --warc-file or Heritrix write them")
+
+
+def _scan(archive: Path, name: str, label: str, hosts: SiteHosts, mapper: UrlMapper, tasks: list[Task],
+          skipped: Counter) -> tuple[list[dict], str | None, int]:
     """One pass over the file: its `captures` rows, and its article responses added to `tasks`
-    (the other records counted in `skipped`); with the damage, if any."""
+    (the other records counted in `skipped`); with the damage, if any (said of `label`, the file
+    the user gave), and how many records were read."""
     path = archive / name
+    read = 0
 
     def selected(records):
+        nonlocal read
         for record in records:
+            read += 1
             why = _why_not(record, hosts, mapper)
             if why is None:
                 tasks.append(Task(name, record.offset, record.length, url=mapper(record.url),
@@ -139,10 +172,10 @@ def _scan(archive: Path, name: str, hosts: SiteHosts, mapper: UrlMapper, tasks: 
 
     rows: list[dict] = []
     try:
-        rows.extend(capture_rows(selected(scanned_records(path, name)), path, name))
+        rows.extend(capture_rows(selected(scanned_records(path, label)), path, name))
     except ArchiveError as exc:
-        return rows, str(exc)
-    return rows, None
+        return rows, str(exc), read
+    return rows, None, read
 
 
 def _why_not(record, hosts: SiteHosts, mapper: UrlMapper) -> str | None:

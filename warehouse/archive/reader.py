@@ -94,8 +94,12 @@ def scan_warc(source: str | Path | BinaryIO, *, bodies: bool = False,
                 offset = iterator.offset
         except ArchiveError:
             raise
-        except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError, AttributeError, TypeError) as exc:
-            # warcio meets a record cut short in its header with any of these
+        except (AttributeError, TypeError):
+            # warcio meets a record cut short in its header, or one without its WARC fields, with
+            # these; their words are about its own code
+            raise ArchiveError(f"{label}: damaged WARC data at offset {offset}: a record cut short or "
+                               "without its WARC header fields") from None
+        except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError) as exc:
             raise ArchiveError(f"{label}: damaged WARC data at offset {offset}: {_one_line(exc)}") from None
         _check_tail(stream, offset, label)
     finally:
