@@ -211,6 +211,8 @@ def test_reparse_since_and_url_select_pages(crawls, tmp_path, breaker):
     env = env_with(breaker, None)
     proc = warehouse_cli(env, "reparse", "--db", str(db), "--since", "2999-01-01")
     assert proc.returncode == 0 and "reparsed 0 archived page(s)" in proc.stdout
+    assert proc.stdout.rstrip().endswith("nothing to reparse: no stored article has an archived page captured "
+                                         "on or after 2999-01-01")
     proc = warehouse_cli(env, "reparse", "--db", str(db), "--url", "%/economy/%")
     assert proc.returncode == 0, proc.stderr
     assert rows(db, "select count(*) from articles where version = 2 and category <> 'economy'") == [(0,)]

@@ -35,11 +35,16 @@ class ReparseResult:
     unchanged: int
     invalid: int
     errors: int
+    selection: str = ""  # the filters given, in words
 
     def summary(self) -> str:
-        return (f"reparsed {self.pages} archived page(s) (run {self.run_id}): {self.updated} changed (new version), "
+        text = (f"reparsed {self.pages} archived page(s) (run {self.run_id}): {self.updated} changed (new version), "
                 f"{self.unchanged} unchanged, {self.invalid} no longer parse (kept as stored), "
                 f"{self.errors} unreadable")
+        if not self.pages:
+            text += "; nothing to reparse: no stored article has an archived page" + (
+                f" {self.selection}" if self.selection else " (crawls archive their pages unless ARCHIVE_ENABLED=0)")
+        return text
 
 
 def parse_since(text: str | None) -> date | None:
@@ -80,8 +85,10 @@ def reparse(db_path=None, since: date | None = None, url_like: str | None = None
                     # another field need no refresh (the next one counts the terms of these
                     # articles again, by their new content hashes).
                     run.refresh_needed = False
+        selection = " and ".join(part for part in (
+            f"captured on or after {since}" if since else "", f"with a url like {url_like!r}" if url_like else "") if part)
         return ReparseResult(run.run_id, len(tasks), loaded.new, loaded.updated, loaded.unchanged,
-                             run.invalid, run.errors)
+                             run.invalid, run.errors, selection)
 
 
 def _bodies_fingerprint(con) -> tuple:
