@@ -306,6 +306,29 @@ def test_a_sigterm_stops_the_reparse_cleanly_and_the_next_one_finishes(crawls, t
     assert tables(db) == tables(crawls["good"])
 
 
+def test_an_archive_that_is_gone_or_damaged_fails_the_reparse_with_one_line(crawls, tmp_path, breaker):
+    db = copy_warehouse(crawls["broken"], tmp_path / "w")
+    archive = resolve_archive_dir(db_path=db)
+    stored, errors = tables(db), rows(db, "select count(*) from crawl_errors")
+    archive.rename(archive.with_name("archive.moved"))
+    proc = warehouse_cli(env_with(breaker, None), "reparse", "--db", str(db))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"warehouse: error: none of the ") and f"is in {archive}: set ARCHIVE_DIR" \
+        in proc.stderr and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert rows(db, "select count(*) from crawl_errors") == errors and tables(db) == stored
+
+    archive.with_name("archive.moved").rename(archive)
+    name = completed_files(archive)[0]
+    (archive / name).write_bytes((archive / name).read_bytes()[: (archive / name).stat().st_size // 2])
+    proc = warehouse_cli(env_with(breaker, None), "reparse", "--db", str(db))
+    assert proc.returncode == 1
+    (unreadable,) = rows(db, "select count(*) from crawl_errors where kind = 'archive'")[0]
+    assert unreadable > 0
+    assert proc.stderr.splitlines()[-1].startswith(f"warehouse: error: {unreadable} archived page(s) could not be read")
+    assert rows(db, "select finish_reason from crawl_runs where spider = 'reparse' order by started_at") == [
+        ("failed",), ("failed",)]
+
+
 def test_reparse_covers_imported_pages(crawls, tmp_path, breaker):
     """A web archive's capture imported after the broken crawl is newer: reparse reads it."""
     db = copy_warehouse(crawls["broken"], tmp_path / "w")

@@ -251,6 +251,11 @@ def cmd_reparse(args) -> int:
     with stop_signals_raise("reparse", notice=KEPT):
         result = reparse.reparse(resolve_db_path(args.db), since=since, url_like=args.url)
     print(f"warehouse {resolve_db_path(args.db)}: {result.summary()}")
+    if result.unreadable:
+        print(f"warehouse: error: {result.unreadable} archived page(s) could not be read and keep their stored "
+              f"versions: `warehouse query \"select url, message from crawl_errors where run_id = "
+              f"'{result.run_id}' and kind = 'archive'\"` says why", file=sys.stderr)
+        return EXIT_FAILURE
     return EXIT_OK
 
 

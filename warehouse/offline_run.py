@@ -40,6 +40,7 @@ class OfflineRun:
         self.spool: Spool | None = None
         self.total = LoadResult()
         self.invalid = self.errors = 0
+        self.unreadable = 0  # of the errors: archived records that could not be read
         self.finish_reason = "failed"
         self.failed = False  # set by a run that ended but did not do all it should (a damaged file)
         # Whether the similarity tables need refreshing at the end; None: when articles were added,
@@ -73,6 +74,7 @@ class OfflineRun:
                 self.invalid += 1
             else:
                 self.errors += 1
+                self.unreadable += outcome.kind == "archive"
         if self.spool.pending >= BATCH_RECORDS:
             self.spool.seal()
 

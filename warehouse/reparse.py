@@ -20,7 +20,7 @@ from pathlib import Path
 
 from warehouse.archive import completed_files, resolve_archive_dir
 from warehouse.config import SQL_DIR, resolve_db_path
-from warehouse.db import WarehouseUsageError, connect
+from warehouse.db import WarehouseError, WarehouseUsageError, connect
 from warehouse.extract import POOL_MIN_BYTES, Task, parse_archived, start_pool_early
 from warehouse.offline_run import OfflineRun
 from warehouse.sqlfiles import run_sql_file
@@ -36,6 +36,7 @@ class ReparseResult:
     invalid: int
     errors: int
     selection: str = ""  # the filters given, in words
+    unreadable: int = 0  # of the errors: archived records that could not be read
 
     def summary(self) -> str:
         text = (f"reparsed {self.pages} archived page(s) (run {self.run_id}): {self.updated} changed (new version), "
@@ -73,11 +74,13 @@ def reparse(db_path=None, since: date | None = None, url_like: str | None = None
             tasks.append(Task(warc_file, offset, length, stamp=max(fetched_at, last_changed),
                               original=original, url=url))
             sites.add(site)
+        _check_archive(archive, tasks)
         # Every stored article is on the current host (a move moves them all): one site.
         site = max(sites) if sites else "https://belarusinfocus.pro"
         for outcome in parse_archived(archive, tasks, site, label="reparse", workers=workers):
             run.add(outcome)
         loaded = run.load()
+        run.failed = run.unreadable > 0  # CONTRACT: 'finished' only for a run that succeeded
         if loaded.new or loaded.updated:
             with connect(run.db_path, read_only=True) as con:
                 if not leftovers_changed and _bodies_fingerprint(con) == bodies_before:
@@ -88,7 +91,16 @@ def reparse(db_path=None, since: date | None = None, url_like: str | None = None
         selection = " and ".join(part for part in (
             f"captured on or after {since}" if since else "", f"with a url like {url_like!r}" if url_like else "") if part)
         return ReparseResult(run.run_id, len(tasks), loaded.new, loaded.updated, loaded.unchanged,
-                             run.invalid, run.errors, selection)
+                             run.invalid, run.errors, selection, run.unreadable)
+
+
+def _check_archive(archive: Path, tasks: list[Task]) -> None:
+    """Refuse at once a reparse whose archive files are all missing (the folder moved, or
+    ARCHIVE_DIR naming another one): every page would only become an error row."""
+    files = {task.warc_file for task in tasks}
+    if files and not any((archive / name).is_file() for name in files):
+        raise WarehouseError(f"none of the {len(files)} archive file(s) the captures name is in {archive}: "
+                             "set ARCHIVE_DIR to the folder the archive was moved to, and run reparse again")
 
 
 def _bodies_fingerprint(con) -> tuple:
