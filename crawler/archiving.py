@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler import exitcodes
 from warehouse.archive import (
     DEFAULT_MAX_BYTES,
     Exchange,
@@ -117,10 +118,16 @@ class WarcArchiver:
         try:
             future.result()
         except (OSError, BrokenProcessPool) as exc:
-            # The crawl goes on (its items are spooled apart); the log and the stats say what is missing.
+            # The crawl goes on (its items are spooled apart) but fails: its pages from here on are
+            # not archived, which cron sees only in the exit code and `warehouse status`.
+            if self.failed:
+                return  # said once
             self.failed = True
-            logger.error("Archiving stopped: cannot write to %s: %s", self.archive_dir, exc)
             self.stats.set_value("archive/failed", str(exc))
+            reason = (f"archiving stopped: cannot write to {self.archive_dir}: {exc}; the articles are stored, "
+                      "their pages from here on are not archived: give ARCHIVE_DIR a writable folder with room")
+            logger.error(reason)
+            exitcodes.fail(self.crawler, exitcodes.FAILED, reason)
 
     def spider_idle(self, spider):
         # Nothing in flight: close the file now, so the pipelines' close_spider, which runs before

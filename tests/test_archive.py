@@ -349,6 +349,25 @@ def test_known_payloads_come_from_the_captures_table(tmp_path):
     assert known.prior(row["url"], row["payload_digest"])["warc_offset"] == row["warc_offset"]
 
 
+def test_an_archive_folder_that_cannot_be_written_fails_the_crawl_and_keeps_the_articles(site, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the archive folder should be")
+    db = tmp_path / "w.duckdb"
+    with DemoServer(site, theme="classic") as server:
+        proc = subprocess.run(crawl_command(server.base_url, db, "-s", f"ARCHIVE_DIR={blocker}", "-s", "LOG_LEVEL=WARNING"),
+                              cwd=ROOT, capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("crawl: error: ")]
+    assert len(errors) == 1 and errors[0].startswith(f"crawl: error: archiving stopped: cannot write to {blocker}: "), \
+        proc.stderr[-3000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = {url for (url,) in con.execute("select url from articles").fetchall()}
+        assert con.execute("select finish_reason from crawl_runs").fetchall() == [("failed",)]
+        assert con.execute("select count(*) from captures").fetchone()[0] == 0
+    assert len(stored) > 100  # the articles are stored all the same
+
+
 @pytest.mark.parametrize("cut", [0.02, 0.1, 0.5, 0.97])
 def test_leftover_open_file_is_cut_to_its_last_complete_record(tmp_path, cut):
     writer = ArchiveWriter(tmp_path, "bif-k", run_id="k")
