@@ -561,3 +561,12 @@ def test_staging_batches_of_an_older_crawler_load_beside_new_ones(warehouse, tmp
         ("https://belarusinfocus.info/society/new", ["Anna Maria", "Vadim"], date(2021, 1, 3)),
         ("https://belarusinfocus.info/society/old", [], None),
     ]
+
+
+def test_warehouse_connections_draw_no_progress_bar(warehouse):
+    """DuckDB would draw one on stdout, into a command's output, during a query over 2 s."""
+    from warehouse.db import connect
+
+    for read_only in (True, False):
+        with connect(warehouse.path, read_only=read_only) as con:
+            assert con.execute("select current_setting('enable_progress_bar')").fetchone() == (False,)

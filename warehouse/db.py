@@ -148,6 +148,10 @@ def connect(path: str | Path, read_only: bool = False, create: bool = False,
         raise translated(path, exc) or WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
     except duckdb.Error as exc:
         raise translated(path, exc) or WarehouseError(f"cannot open warehouse {path}: {one_line(exc)}") from None
+    # DuckDB draws a progress bar on stdout during a query longer than 2 s, even into a pipe: not
+    # into a command's output (a query's CSV or JSON, a refresh's summary), which scripts and cron read.
+    # A per-connection setting, not accepted at open.
+    con.execute("set enable_progress_bar = false")
     return con
 
 

@@ -141,8 +141,6 @@ def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
     with stop_signals_raise(), connect(db, read_only=True) as con:
         relation = resolve_relation(con, name)  # a wrong name fails before any file is touched
         con.execute("set TimeZone = 'UTC'")  # for anything the text projection does not cover
-        # DuckDB draws a progress bar on stdout after 2 s, even when stdout is a pipe or a file.
-        con.execute("set enable_progress_bar = false")
         query = select_for_export(con, relation, fmt)
         tmp = _create_temp(out)
         try:

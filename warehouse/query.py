@@ -35,10 +35,9 @@ SANDBOX_CONFIG = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
-# Then these, the last locking every setting so that no statement can change one back. The
-# progress bar is a per-connection setting (not accepted at open): DuckDB draws it on stdout after
-# two seconds even into a pipe, where it would end up inside the CSV or JSON the caller reads.
-SANDBOX_SETTINGS = ("set enable_progress_bar = false", "set lock_configuration = true")
+# Then this, locking every setting (db.connect has turned the progress bar off) so that no
+# statement can change one back.
+SANDBOX_SETTINGS = ("set lock_configuration = true",)
 
 ACCEPTED = "SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN of a SELECT"
 
