@@ -44,8 +44,6 @@ FORMATS: dict[str, str] = {
 
 TEMP_NAME = re.compile(r"\..+\.tmp-(?P<pid>\d+)-[0-9a-f]{8}")  # see _create_temp
 
-# Signals that end an export early; each is turned into an exception while the temp file exists.
-
 
 def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
