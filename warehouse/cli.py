@@ -31,9 +31,9 @@ from .db import WarehouseError, WarehouseUsageError, check_complete, one_line, r
 from .loader import LoadResult, Warehouse
 from .output import FORMATS, escape_controls, render, render_json
 from .spool import check_folder
-from .stop_signals import stop_signals_raise
 from .spool_owner import foreign_line, legacy_folder
 from .spooled_runs import clear_refresh_pending, record_spooled_runs, refresh_pending
+from .stop_signals import stop_signals_raise
 from .query import run_query
 from .status import status
 

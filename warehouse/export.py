@@ -136,7 +136,7 @@ def export(db: str | Path, name: str, fmt: str, out: str | Path) -> Path:
         raise WarehouseUsageError(f"--out {out} is a folder: give a file name, e.g. {out / (name + '.' + fmt)}")
     if out.parent.is_dir():  # else nothing is there yet; _create_temp makes or blames the folder
         check_target(out)  # before any work: --out /dev/stdout, a symlink or a FIFO is refused
-    with stop_signals_raise(), connect(db, read_only=True) as con:
+    with stop_signals_raise("export"), connect(db, read_only=True) as con:
         relation = resolve_relation(con, name)  # a wrong name fails before any file is touched
         con.execute("set TimeZone = 'UTC'")  # for anything the text projection does not cover
         query = select_for_export(con, relation, fmt)

@@ -40,7 +40,7 @@ class OfflineRun:
         self.spool: Spool | None = None
         self.total = LoadResult()
         self.invalid = self.errors = 0
-        self.unreadable = 0  # of the errors: archived records that could not be read
+        self.unreadable = 0  # of the errors: archived records that could not be read (they fail the run)
         self.finish_reason = "failed"
         self.failed = False  # set by a run that ended but did not do all it should (a damaged file)
         # Whether the similarity tables need refreshing at the end; None: when articles were added,
@@ -105,7 +105,7 @@ class OfflineRun:
         try:
             if self.spool is not None:
                 self.spool.close()
-            if exc_type is None and not self.failed:
+            if exc_type is None and not (self.failed or self.unreadable):
                 self.finish_reason = "finished"
             elif stopped:
                 self.finish_reason = "shutdown"

@@ -80,7 +80,6 @@ def reparse(db_path=None, since: date | None = None, url_like: str | None = None
         for outcome in parse_archived(archive, tasks, site, label="reparse", workers=workers):
             run.add(outcome)
         loaded = run.load()
-        run.failed = run.unreadable > 0  # CONTRACT: 'finished' only for a run that succeeded
         if loaded.new or loaded.updated:
             with connect(run.db_path, read_only=True) as con:
                 if not leftovers_changed and _bodies_fingerprint(con) == bodies_before:

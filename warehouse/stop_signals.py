@@ -19,7 +19,7 @@ class Stopped(BaseException):
 
 
 @contextlib.contextmanager
-def stop_signals_raise(what: str = "export", notice: str | None = None):
+def stop_signals_raise(what: str, notice: str | None = None):
     """Within the block, SIGINT/SIGTERM/SIGHUP raise Stopped instead of ending the process at once
     (the default for SIGTERM and SIGHUP, which skips `finally`); DuckDB reports one that arrives
     during a query as "Query interrupted". After the block, the first signal is delivered again to
